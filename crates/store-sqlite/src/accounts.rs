@@ -1,0 +1,280 @@
+//! Accounts on SQLite.
+
+use async_trait::async_trait;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use switchboard_store::rules;
+use switchboard_store::*;
+use switchboard_wire::page::Cursor;
+use switchboard_wire::sid;
+
+use crate::worker::sql_error;
+use crate::SqliteStore;
+
+/// Every account query selects these columns, with the parent joined as `p`.
+const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
+     p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
+     a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+
+/// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
+const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
+     WHEN p.status IN ('suspended', 'closed') THEN 'suspended' ELSE a.status END";
+
+fn status(s: String) -> rusqlite::Result<AccountStatus> {
+    AccountStatus::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, s.into())
+    })
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<AccountRecord> {
+    let ty: String = r.get(7)?;
+    Ok(AccountRecord {
+        seq: r.get(0)?,
+        sid: r.get(1)?,
+        owner_sid: r.get(2)?,
+        friendly_name: r.get(3)?,
+        auth_token: r.get(4)?,
+        status: status(r.get(5)?)?,
+        parent_status: r.get::<_, Option<String>>(6)?.map(status).transpose()?,
+        account_type: AccountType::parse(&ty).unwrap_or(AccountType::Full),
+        date_created: r.get(8)?,
+        date_updated: r.get(9)?,
+        closed_at: r.get(10)?,
+        subaccount_limit: r.get(11)?,
+        auto_delete_closed: r.get(12)?,
+    })
+}
+
+fn load(conn: &Connection, sid: &str) -> Result<Option<AccountRecord>> {
+    conn.prepare_cached(&format!("{SELECT} WHERE a.sid = ?1"))
+        .and_then(|mut st| st.query_row([sid], row).optional())
+        .map_err(sql_error)
+}
+
+fn load_required(conn: &Connection, sid: &str) -> Result<AccountRecord> {
+    load(conn, sid)?.ok_or(StoreError::NotFound)
+}
+
+/// Keyset-paged account query: `filters` are SQL conditions on `a`/`p` with `?` params.
+fn page(
+    conn: &Connection,
+    mut conds: Vec<String>,
+    mut args: Vec<Value>,
+    req: PageRequest,
+) -> Result<PageSlice<AccountRecord>> {
+    match req.cursor {
+        Cursor::Start => {}
+        Cursor::After(k) => {
+            conds.push("a.seq > ?".into());
+            args.push(Value::Integer(k));
+        }
+        Cursor::Before(k) => {
+            conds.push("a.seq < ?".into());
+            args.push(Value::Integer(k));
+        }
+    }
+    let order = if req.descending() { "DESC" } else { "ASC" };
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY a.seq {order} LIMIT {}",
+        conds.join(" AND "),
+        req.fetch_limit()
+    );
+    let rows = conn
+        .prepare_cached(&sql)
+        .and_then(|mut st| {
+            st.query_map(rusqlite::params_from_iter(args), row)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(sql_error)?;
+    Ok(PageSlice::from_rows(rows, req, |r| r.seq))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
+        let sid = sid.to_owned();
+        self.readers.read(move |c| load(c, &sid)).await
+    }
+
+    async fn count_accounts(&self) -> Result<u64> {
+        self.readers
+            .read(|c| {
+                c.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get::<_, i64>(0))
+                    .map(|n| n as u64)
+                    .map_err(sql_error)
+            })
+            .await
+    }
+
+    async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord> {
+        self.writer
+            .write(move |c| {
+                let sid = new.sid.unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
+                let token = new.auth_token.unwrap_or_else(sid::new_secret);
+                c.prepare_cached(
+                    "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, \
+                     status, type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
+                     VALUES (?1, NULL, ?1, ?2, ?3, 'active', ?4, ?5, ?5, ?6, ?7)",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
+                        sid,
+                        new.friendly_name,
+                        token,
+                        new.account_type.as_str(),
+                        new.now,
+                        new.subaccount_limit,
+                        new.auto_delete_closed
+                    ])
+                })
+                .map_err(sql_error)?;
+                load_required(c, &sid)
+            })
+            .await
+    }
+
+    async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord> {
+        self.writer
+            .write(move |c| {
+                // The writer is the only one writing, so count-then-insert cannot race.
+                let owner = load_required(c, &new.owner_sid)?;
+                let open: i64 = c
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM accounts WHERE owner_sid = ?1 AND status != 'closed'",
+                    )
+                    .and_then(|mut st| st.query_row([&owner.sid], |r| r.get(0)))
+                    .map_err(sql_error)?;
+                rules::check_can_create_subaccount(&owner, open)?;
+                let sid = sid::new_sid(sid::prefix::ACCOUNT);
+                c.prepare_cached(
+                    "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, \
+                     status, type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
+                     VALUES (?1, ?2, ?2, ?3, ?4, 'active', ?5, ?6, ?6, ?7, 0)",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
+                        sid,
+                        owner.sid,
+                        new.friendly_name,
+                        sid::new_secret(),
+                        owner.account_type.as_str(),
+                        new.now,
+                        DEFAULT_SUBACCOUNT_LIMIT
+                    ])
+                })
+                .map_err(sql_error)?;
+                load_required(c, &sid)
+            })
+            .await
+    }
+
+    async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord> {
+        let sid = sid.to_owned();
+        self.writer
+            .write(move |c| {
+                let target = load_required(c, &sid)?;
+                if let Some(new) = update.status {
+                    rules::check_api_status_change(&target, new)?;
+                }
+                let closed_at = rules::closed_at_after(&target, update.status, update.now);
+                c.prepare_cached(
+                    "UPDATE accounts SET friendly_name = COALESCE(?2, friendly_name), \
+                     status = COALESCE(?3, status), closed_at = ?4, date_updated = ?5 WHERE sid = ?1",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
+                        sid,
+                        update.friendly_name,
+                        update.status.map(|s| s.as_str()),
+                        closed_at,
+                        update.now
+                    ])
+                })
+                .map_err(sql_error)?;
+                load_required(c, &sid)
+            })
+            .await
+    }
+
+    async fn operator_update_account(
+        &self,
+        sid: &str,
+        update: OperatorUpdate,
+    ) -> Result<AccountRecord> {
+        let sid = sid.to_owned();
+        self.writer
+            .write(move |c| {
+                let target = load_required(c, &sid)?;
+                rules::check_operator_update(&target, update.status)?;
+                c.prepare_cached(
+                    "UPDATE accounts SET friendly_name = COALESCE(?2, friendly_name), \
+                     status = COALESCE(?3, status), subaccount_limit = COALESCE(?4, subaccount_limit), \
+                     auto_delete_closed = COALESCE(?5, auto_delete_closed), \
+                     auth_token = COALESCE(?6, auth_token), date_updated = ?7 WHERE sid = ?1",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
+                        sid,
+                        update.friendly_name,
+                        update.status.map(|s| s.as_str()),
+                        update.subaccount_limit,
+                        update.auto_delete_closed,
+                        update.auth_token,
+                        update.now
+                    ])
+                })
+                .map_err(sql_error)?;
+                load_required(c, &sid)
+            })
+            .await
+    }
+
+    async fn list_accounts(
+        &self,
+        query: &AccountListQuery,
+        req: PageRequest,
+    ) -> Result<PageSlice<AccountRecord>> {
+        let mut conds = vec!["a.tree_sid = ?".to_string()];
+        let mut args = vec![Value::Text(query.tree_sid.clone())];
+        if let Some(only) = &query.only_sid {
+            conds.push("a.sid = ?".into());
+            args.push(Value::Text(only.clone()));
+        }
+        if let Some(name) = &query.friendly_name {
+            conds.push("a.friendly_name = ?".into());
+            args.push(Value::Text(name.clone()));
+        }
+        if let Some(st) = query.status {
+            conds.push(format!("{EFFECTIVE_STATUS} = ?"));
+            args.push(Value::Text(st.as_str().into()));
+        }
+        self.readers.read(move |c| page(c, conds, args, req)).await
+    }
+
+    async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
+        self.readers
+            .read(move |c| page(c, vec!["a.owner_sid IS NULL".into()], vec![], req))
+            .await
+    }
+
+    async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
+        self.writer
+            .write(move |c| {
+                // Resources owned by accounts are deleted here too as they are added
+                // (each table keyed by account_sid), before the accounts themselves.
+                c.prepare_cached(
+                    "DELETE FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
+                     AND closed_at <= ?1 AND owner_sid IN \
+                     (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed)",
+                )
+                .and_then(|mut st| st.execute([now - retention_ms]))
+                .map(|n| n as u64)
+                .map_err(sql_error)
+            })
+            .await
+    }
+}

@@ -1,0 +1,36 @@
+//! Embedded migrations, applied in order at start inside the writer's connection.
+//! The Postgres store has the same file names.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_accounts",
+    include_str!("../migrations/0001_accounts.sql"),
+)];
+
+pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL
+        )",
+    )?;
+    for (version, name, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if !done {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
+                rusqlite::params![version, name],
+            )?;
+            tracing::info!(migration = name, "applied");
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}

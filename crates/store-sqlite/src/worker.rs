@@ -1,0 +1,217 @@
+//! The writer thread (group commit) and the reader threads.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OpenFlags};
+use switchboard_store::{Result, StoreError};
+use tokio::sync::oneshot;
+
+/// `PRAGMA synchronous`. `Full` (the default) fsyncs every commit, so an acknowledged write
+/// survives power loss; group commit keeps that affordable. `Normal` survives a process
+/// crash but may lose the last commits on power loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+/// Writes that arrive while a batch runs join the next one; this caps a batch.
+const MAX_BATCH: usize = 256;
+
+/// Called once the batch's commit is known: `Ok` when it committed.
+type Reply = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
+/// A write: runs inside its own savepoint and says whether it succeeded.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+pub(crate) fn sql_error(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict(e.to_string()),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            unavailable(e)
+        }
+        _ => StoreError::Other(e.to_string()),
+    }
+}
+
+fn open(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+pub struct Writer {
+    tx: Option<mpsc::Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    pub fn start(
+        path: &Path,
+        sync: Synchronous,
+        migrate: fn(&mut Connection) -> rusqlite::Result<()>,
+    ) -> Result<Self> {
+        let mut conn = open(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(unavailable)?;
+        let sync = match sync {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        };
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+        ))
+        .map_err(unavailable)?;
+        migrate(&mut conn).map_err(sql_error)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(unavailable)?;
+        Ok(Writer { tx: Some(tx), thread: Some(thread) })
+    }
+
+    /// Run `f` in the next batch and answer after that batch has committed.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let reply: Reply = Box::new(move |commit| {
+                let out = match commit {
+                    Ok(()) => result,
+                    Err(e) => Err(StoreError::Unavailable(e)),
+                };
+                let _ = tx.send(out);
+            });
+            (ok, reply)
+        });
+        let sender = self.tx.as_ref().ok_or_else(|| unavailable("writer stopped"))?;
+        sender.send(job).map_err(|_| unavailable("writer stopped"))?;
+        rx.await.map_err(|_| unavailable("write abandoned"))?
+    }
+}
+
+impl Drop for Writer {
+    /// Closing the channel lets the writer finish every queued write, then it exits; joining
+    /// here means a graceful shutdown never drops an acknowledged or queued write.
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            tracing::error!(error = %e, "sqlite: cannot begin a write batch");
+            // Every job still gets an answer: an error, since nothing ran.
+            for job in batch {
+                let (_, reply) = run_job(&conn, job);
+                reply(Err(e.to_string()));
+            }
+            continue;
+        }
+        let replies: Vec<Reply> = batch
+            .into_iter()
+            .map(|job| {
+                let (_, reply) = run_job(&conn, job);
+                reply
+            })
+            .collect();
+        let outcome = conn.execute_batch("COMMIT").map_err(|e| {
+            tracing::error!(error = %e, "sqlite: commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            e.to_string()
+        });
+        for reply in replies {
+            reply(outcome.clone());
+        }
+    }
+}
+
+/// One job in its own savepoint, so a failed or panicking job leaves nothing behind while
+/// the rest of the batch commits.
+fn run_job(conn: &Connection, job: Job) -> (bool, Reply) {
+    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+        let msg = e.to_string();
+        return (false, Box::new(move |_| tracing::error!(error = %msg, "sqlite: savepoint")));
+    }
+    let (ok, reply) = match catch_unwind(AssertUnwindSafe(|| job(conn))) {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::error!("sqlite: a write panicked; rolled back");
+            (false, Box::new(|_| {}) as Reply)
+        }
+    };
+    if !ok {
+        let _ = conn.execute_batch("ROLLBACK TO job");
+    }
+    let _ = conn.execute_batch("RELEASE job");
+    (ok, reply)
+}
+
+type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+
+pub struct Readers {
+    tx: crossbeam_channel::Sender<ReadJob>,
+}
+
+impl Readers {
+    pub fn start(path: &Path, n: usize) -> Result<Self> {
+        let (tx, rx) = crossbeam_channel::unbounded::<ReadJob>();
+        for i in 0..n {
+            let conn = open(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(unavailable)?;
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("sqlite-reader-{i}"))
+                .spawn(move || {
+                    while let Ok(job) = rx.recv() {
+                        if catch_unwind(AssertUnwindSafe(|| job(&conn))).is_err() {
+                            tracing::error!("sqlite: a read panicked");
+                        }
+                    }
+                })
+                .map_err(unavailable)?;
+        }
+        Ok(Readers { tx })
+    }
+
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Box::new(move |conn| {
+                let _ = tx.send(f(conn));
+            }))
+            .map_err(|_| unavailable("readers stopped"))?;
+        rx.await.map_err(|_| unavailable("read abandoned"))?
+    }
+}

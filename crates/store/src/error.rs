@@ -1,0 +1,34 @@
+//! Store errors. The HTTP layer maps each to a Twilio code in one place.
+
+/// A domain rule refused a write. Each maps to one Twilio error code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleViolation {
+    #[error("subaccounts cannot contain subaccounts")]
+    SubaccountCannotOwn,
+    #[error("reached maximum number of subaccounts")]
+    SubaccountLimit,
+    #[error("account is not active")]
+    AccountNotActive,
+    #[error("status of a main account cannot change over the API")]
+    MainAccountStatus,
+    #[error("the subaccount is closed")]
+    AccountClosed,
+    #[error("the parent account is suspended")]
+    ParentSuspended,
+    #[error("operation not allowed on a subaccount")]
+    NotMainAccount,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Rule(#[from] RuleViolation),
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    #[error("store error: {0}")]
+    Other(String),
+}

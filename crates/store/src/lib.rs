@@ -1,0 +1,68 @@
+//! The storage contract shared by the SQLite and Postgres implementations.
+//!
+//! Rules that must hold under concurrency (the subaccount limit, status transitions) are
+//! checked by the functions in [`rules`] *inside* the store's write transaction, so both
+//! stores enforce exactly the same rules and no race can slip between check and write.
+
+pub mod accounts;
+pub mod error;
+pub mod paging;
+pub mod rules;
+pub mod testsuite;
+
+use async_trait::async_trait;
+
+pub use accounts::*;
+pub use error::{RuleViolation, StoreError};
+pub use paging::{PageRequest, PageSlice};
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything the server needs from a database. One implementation per driver; handlers hold
+/// an `Arc<dyn Store>` and never see SQL.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A short name for logs and benchmarks: `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+
+    // ---- accounts -----------------------------------------------------------------------
+
+    /// One account by SID, with its parent's status (for the effective status).
+    async fn account(&self, sid: &str) -> Result<Option<AccountRecord>>;
+
+    /// How many accounts exist (bootstrap creates one when there are none).
+    async fn count_accounts(&self) -> Result<u64>;
+
+    /// Create a main account (operator plane and bootstrap).
+    async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord>;
+
+    /// Create a subaccount of `owner_sid`; refuses with [`RuleViolation`]s for a subaccount
+    /// owner (21101), an inactive owner, and a full owner (21480), checked in the transaction.
+    async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord>;
+
+    /// Change a subaccount's name and/or status through the public API; rules in
+    /// [`rules::check_api_status_change`].
+    async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord>;
+
+    /// Operator changes to a main account: limit, status, auto-deletion, credentials.
+    async fn operator_update_account(
+        &self,
+        sid: &str,
+        update: OperatorUpdate,
+    ) -> Result<AccountRecord>;
+
+    /// A page of accounts: the tree of `query.tree_sid`, or one account when `only_sid` is set.
+    async fn list_accounts(
+        &self,
+        query: &AccountListQuery,
+        page: PageRequest,
+    ) -> Result<PageSlice<AccountRecord>>;
+
+    /// Main accounts only (operator listing).
+    async fn list_main_accounts(&self, page: PageRequest) -> Result<PageSlice<AccountRecord>>;
+
+    /// Delete, with all their data, the closed subaccounts whose main account has
+    /// auto-deletion on and whose closure is at least `retention_ms` before `now`.
+    /// Returns how many accounts were deleted.
+    async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64>;
+}

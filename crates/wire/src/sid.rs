@@ -1,0 +1,68 @@
+//! SIDs (two upper-case letters + 32 lowercase hex digits) and secrets.
+
+use rand::RngCore;
+
+/// Two-letter SID prefixes used by this server.
+pub mod prefix {
+    pub const ACCOUNT: &str = "AC";
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    let mut out = String::with_capacity(bytes * 2);
+    for b in buf {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// A new random SID with the given prefix, e.g. `AC` + 32 lowercase hex digits.
+pub fn new_sid(prefix: &str) -> String {
+    format!("{prefix}{}", random_hex(16))
+}
+
+/// A new 32-hex-digit secret (auth tokens, key secrets).
+pub fn new_secret() -> String {
+    random_hex(16)
+}
+
+/// True when `s` is `prefix` followed by exactly 32 hex digits (either case, as the spec's
+/// patterns allow).
+pub fn is_sid(prefix: &str, s: &str) -> bool {
+    s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// True when `s` is 32 hex digits, the shape of an auth token.
+pub fn is_secret(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sids_have_the_spec_shape() {
+        let sid = new_sid(prefix::ACCOUNT);
+        assert!(is_sid("AC", &sid), "{sid}");
+        assert_eq!(sid.len(), 34);
+        assert!(sid[2..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert_ne!(new_sid("AC"), new_sid("AC"));
+    }
+
+    #[test]
+    fn is_sid_rejects_other_shapes() {
+        assert!(!is_sid("AC", "AC123"));
+        assert!(!is_sid("AC", &format!("PN{}", "a".repeat(32))));
+        assert!(!is_sid("AC", &format!("AC{}", "g".repeat(32))));
+        assert!(is_sid("AC", &format!("AC{}", "A".repeat(32))));
+    }
+
+    #[test]
+    fn secrets_are_32_hex() {
+        let s = new_secret();
+        assert!(is_secret(&s));
+        assert!(!is_secret("xyz"));
+    }
+}
