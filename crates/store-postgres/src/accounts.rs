@@ -1,0 +1,281 @@
+//! Accounts on Postgres.
+
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use switchboard_store::rules;
+use switchboard_store::*;
+use switchboard_wire::page::Cursor;
+use switchboard_wire::sid;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+
+use crate::{pg_error, pool_error, PostgresStore};
+
+/// Every account query selects these columns, with the parent joined as `p`.
+const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
+     p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
+     a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+
+/// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
+const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
+     WHEN p.status IN ('suspended', 'closed') THEN 'suspended' ELSE a.status END";
+
+fn status(s: &str) -> Result<AccountStatus> {
+    AccountStatus::parse(s).ok_or_else(|| StoreError::Other(format!("bad status {s}")))
+}
+
+fn record(r: &Row) -> Result<AccountRecord> {
+    let parent: Option<String> = r.get(6);
+    let ty: String = r.get(7);
+    Ok(AccountRecord {
+        seq: r.get(0),
+        sid: r.get(1),
+        owner_sid: r.get(2),
+        friendly_name: r.get(3),
+        auth_token: r.get(4),
+        status: status(r.get(5))?,
+        parent_status: parent.as_deref().map(status).transpose()?,
+        account_type: AccountType::parse(&ty).unwrap_or(AccountType::Full),
+        date_created: r.get(8),
+        date_updated: r.get(9),
+        closed_at: r.get(10),
+        subaccount_limit: r.get(11),
+        auto_delete_closed: r.get(12),
+    })
+}
+
+/// Load one account; `lock` appends a row lock on the account itself (`a`).
+async fn load(c: &impl GenericClient, sid: &str, lock: &str) -> Result<Option<AccountRecord>> {
+    let sql = format!("{SELECT} WHERE a.sid = $1 {lock}");
+    let st = c.prepare_cached(&sql).await.map_err(pg_error)?;
+    c.query_opt(&st, &[&sid]).await.map_err(pg_error)?.as_ref().map(record).transpose()
+}
+
+async fn load_required(c: &impl GenericClient, sid: &str, lock: &str) -> Result<AccountRecord> {
+    load(c, sid, lock).await?.ok_or(StoreError::NotFound)
+}
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+impl PostgresStore {
+    async fn page(
+        &self,
+        mut conds: Vec<String>,
+        mut args: Vec<Param>,
+        req: PageRequest,
+    ) -> Result<PageSlice<AccountRecord>> {
+        match req.cursor {
+            Cursor::Start => {}
+            Cursor::After(k) => {
+                args.push(Box::new(k));
+                conds.push(format!("a.seq > ${}", args.len()));
+            }
+            Cursor::Before(k) => {
+                args.push(Box::new(k));
+                conds.push(format!("a.seq < ${}", args.len()));
+            }
+        }
+        let order = if req.descending() { "DESC" } else { "ASC" };
+        let sql = format!(
+            "{SELECT} WHERE {} ORDER BY a.seq {order} LIMIT {}",
+            conds.join(" AND "),
+            req.fetch_limit()
+        );
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let st = c.prepare_cached(&sql).await.map_err(pg_error)?;
+        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| &**a as _).collect();
+        let rows = c.query(&st, &params).await.map_err(pg_error)?;
+        let rows = rows.iter().map(record).collect::<Result<Vec<_>>>()?;
+        Ok(PageSlice::from_rows(rows, req, |r| r.seq))
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        load(&c, sid, "").await
+    }
+
+    async fn count_accounts(&self) -> Result<u64> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let n: i64 = c
+            .query_one("SELECT COUNT(*) FROM accounts", &[])
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let sid = new.sid.unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
+        let token = new.auth_token.unwrap_or_else(sid::new_secret);
+        c.execute(
+            "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
+             type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
+             VALUES ($1, NULL, $1, $2, $3, 'active', $4, $5, $5, $6, $7)",
+            &[
+                &sid,
+                &new.friendly_name,
+                &token,
+                &new.account_type.as_str(),
+                &new.now,
+                &new.subaccount_limit,
+                &new.auto_delete_closed,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        load_required(&c, &sid, "").await
+    }
+
+    async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        // Locking the owner serialises concurrent creates in one tree, so the count holds.
+        let owner = load_required(&tx, &new.owner_sid, "FOR UPDATE OF a").await?;
+        let open: i64 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM accounts WHERE owner_sid = $1 AND status != 'closed'",
+                &[&owner.sid],
+            )
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        rules::check_can_create_subaccount(&owner, open)?;
+        let sid = sid::new_sid(sid::prefix::ACCOUNT);
+        tx.execute(
+            "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
+             type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
+             VALUES ($1, $2, $2, $3, $4, 'active', $5, $6, $6, $7, FALSE)",
+            &[
+                &sid,
+                &owner.sid,
+                &new.friendly_name,
+                &sid::new_secret(),
+                &owner.account_type.as_str(),
+                &new.now,
+                &DEFAULT_SUBACCOUNT_LIMIT,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        let created = load_required(&tx, &sid, "").await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(created)
+    }
+
+    async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        // Parent before child: the operator suspending the parent locks it too.
+        let owner: Option<String> = tx
+            .query_opt("SELECT owner_sid FROM accounts WHERE sid = $1", &[&sid])
+            .await
+            .map_err(pg_error)?
+            .ok_or(StoreError::NotFound)?
+            .get(0);
+        if let Some(owner) = &owner {
+            tx.execute("SELECT 1 FROM accounts WHERE sid = $1 FOR SHARE", &[owner])
+                .await
+                .map_err(pg_error)?;
+        }
+        let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
+        if let Some(new) = update.status {
+            rules::check_api_status_change(&target, new)?;
+        }
+        let closed_at = rules::closed_at_after(&target, update.status, update.now);
+        tx.execute(
+            "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
+             status = COALESCE($3, status), closed_at = $4, date_updated = $5 WHERE sid = $1",
+            &[
+                &sid,
+                &update.friendly_name,
+                &update.status.map(|s| s.as_str()),
+                &closed_at,
+                &update.now,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        let updated = load_required(&tx, sid, "").await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(updated)
+    }
+
+    async fn operator_update_account(
+        &self,
+        sid: &str,
+        update: OperatorUpdate,
+    ) -> Result<AccountRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
+        rules::check_operator_update(&target, update.status)?;
+        tx.execute(
+            "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
+             status = COALESCE($3, status), subaccount_limit = COALESCE($4, subaccount_limit), \
+             auto_delete_closed = COALESCE($5, auto_delete_closed), \
+             auth_token = COALESCE($6, auth_token), date_updated = $7 WHERE sid = $1",
+            &[
+                &sid,
+                &update.friendly_name,
+                &update.status.map(|s| s.as_str()),
+                &update.subaccount_limit,
+                &update.auto_delete_closed,
+                &update.auth_token,
+                &update.now,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        let updated = load_required(&tx, sid, "").await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(updated)
+    }
+
+    async fn list_accounts(
+        &self,
+        query: &AccountListQuery,
+        req: PageRequest,
+    ) -> Result<PageSlice<AccountRecord>> {
+        let mut args: Vec<Param> = vec![Box::new(query.tree_sid.clone())];
+        let mut conds = vec!["a.tree_sid = $1".to_string()];
+        if let Some(only) = &query.only_sid {
+            args.push(Box::new(only.clone()));
+            conds.push(format!("a.sid = ${}", args.len()));
+        }
+        if let Some(name) = &query.friendly_name {
+            args.push(Box::new(name.clone()));
+            conds.push(format!("a.friendly_name = ${}", args.len()));
+        }
+        if let Some(st) = query.status {
+            args.push(Box::new(st.as_str().to_owned()));
+            conds.push(format!("{EFFECTIVE_STATUS} = ${}", args.len()));
+        }
+        self.page(conds, args, req).await
+    }
+
+    async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
+        self.page(vec!["a.owner_sid IS NULL".into()], vec![], req).await
+    }
+
+    async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        // Resources owned by accounts are deleted here too as they are added, before the
+        // accounts themselves, in one transaction.
+        c.execute(
+            "DELETE FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
+             AND closed_at <= $1 AND owner_sid IN \
+             (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed)",
+            &[&(now - retention_ms)],
+        )
+        .await
+        .map_err(pg_error)
+    }
+}

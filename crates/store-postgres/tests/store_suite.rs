@@ -1,0 +1,19 @@
+//! The shared store suite on Postgres. Needs `SWITCHBOARD_TEST_POSTGRES_URL` (the test script
+//! starts a throwaway cluster and sets it); without it each case fails, unless
+//! `SWITCHBOARD_SKIP_POSTGRES=1` says to skip Postgres on this machine.
+
+use switchboard_store_postgres::{create_scratch_database, PostgresStore};
+
+async fn fresh() -> Option<PostgresStore> {
+    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL") else {
+        if std::env::var("SWITCHBOARD_SKIP_POSTGRES").as_deref() == Ok("1") {
+            eprintln!("SWITCHBOARD_SKIP_POSTGRES=1: Postgres case skipped");
+            return None;
+        }
+        panic!("set SWITCHBOARD_TEST_POSTGRES_URL (or SWITCHBOARD_SKIP_POSTGRES=1)");
+    };
+    let url = create_scratch_database(&admin).await.unwrap();
+    Some(PostgresStore::connect(&url, 8).await.unwrap())
+}
+
+switchboard_store::store_suite!(fresh());
