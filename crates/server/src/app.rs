@@ -1,0 +1,147 @@
+//! The application: shared state, the layered router, and a server that can be started on
+//! any address (port 0 in tests) and stopped gracefully.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use switchboard_store::Store;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::error::{ApiError, REQUEST_PATH};
+use crate::jobs::Jobs;
+use crate::routes;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    /// The admin API exists only when this is set.
+    pub admin_token: Option<Arc<str>>,
+    pub jobs: Arc<Jobs>,
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Keeps the request path at hand for error bodies (20404 echoes it).
+async fn remember_path(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    REQUEST_PATH.scope(path, next.run(req)).await
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    // The panic message is already in the log (the default hook); clients get Twilio's 500.
+    ApiError::Internal.into_response()
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut app = routes::api();
+    if state.admin_token.is_some() {
+        app = app.merge(
+            routes::admin()
+                .route_layer(from_fn_with_state(state.clone(), routes::admin::require_token)),
+        );
+    }
+    app.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn(remember_path))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub admin_token: Option<String>,
+}
+
+/// A started server: its address, and how to stop it.
+pub struct RunningServer {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    jobs: JoinHandle<()>,
+}
+
+/// Bind, start the background work, and serve until stopped.
+pub async fn start(
+    config: ServerConfig,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<RunningServer> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, rx) = watch::channel(false);
+    let jobs = Arc::new(Jobs::new(store.clone(), clock.clone()));
+    let jobs_task = jobs.clone().spawn_loop(rx.clone());
+    let state = AppState {
+        store,
+        clock,
+        admin_token: config.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
+        jobs,
+    };
+    let mut stop = rx;
+    let server = tokio::spawn(
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move {
+                let _ = stop.changed().await;
+            })
+            .into_future(),
+    );
+    Ok(RunningServer { addr, shutdown, server, jobs: jobs_task })
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stop accepting, let in-flight requests finish, stop background work.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.server.await??;
+        self.jobs.await?;
+        Ok(())
+    }
+
+    /// Serve until SIGINT or SIGTERM, then stop gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        self.stop().await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

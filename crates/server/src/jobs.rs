@@ -1,0 +1,61 @@
+//! Background work that becomes due with time. Today: deleting closed subaccounts 30 days
+//! after closure. A loop runs it every second on the server's clock; the admin clock
+//! advance runs it before answering, so manual-clock users see its effect at once.
+//!
+//! Every step is idempotent and keyed on stored times, so several instances on one Postgres
+//! database may all run it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use switchboard_store::{Store, StoreError, CLOSED_RETENTION_MS};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+
+pub struct Jobs {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one run did.
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct DueReport {
+    pub purged_subaccounts: u64,
+}
+
+impl Jobs {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Jobs { store, clock }
+    }
+
+    /// Run everything due at the clock's current time.
+    pub async fn run_due(&self) -> Result<DueReport, StoreError> {
+        let now = self.clock.now_ms();
+        let purged = self.store.purge_closed_subaccounts(now, CLOSED_RETENTION_MS).await?;
+        if purged > 0 {
+            tracing::info!(purged, "deleted closed subaccounts past retention");
+        }
+        Ok(DueReport { purged_subaccounts: purged })
+    }
+
+    /// Run [`Jobs::run_due`] every second until `shutdown` turns true.
+    pub fn spawn_loop(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        if let Err(e) = self.run_due().await {
+                            tracing::warn!(error = %e, "background work failed; retrying");
+                        }
+                    }
+                    _ = shutdown.changed() => break,
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! The operator plane: what Twilio does through its console and support (create main
+//! accounts, set limits, suspend, auto-deletion). The CLI and the admin API both call these
+//! functions, so they cannot drift apart.
+
+use serde::Serialize;
+use switchboard_store::{
+    AccountRecord, AccountStatus, AccountType, NewMainAccount, OperatorUpdate, Store,
+    DEFAULT_SUBACCOUNT_LIMIT,
+};
+use switchboard_wire::date::rfc2822;
+use switchboard_wire::sid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+
+/// What the operator sees of a main account (not a Twilio shape; Twilio has no such API).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OperatorAccount {
+    pub sid: String,
+    pub friendly_name: String,
+    pub auth_token: String,
+    pub status: &'static str,
+    #[serde(rename = "type")]
+    pub account_type: &'static str,
+    pub subaccount_limit: i64,
+    pub auto_delete_closed_subaccounts: bool,
+    pub date_created: String,
+    pub date_updated: String,
+    pub uri: String,
+}
+
+impl From<&AccountRecord> for OperatorAccount {
+    fn from(r: &AccountRecord) -> Self {
+        OperatorAccount {
+            sid: r.sid.clone(),
+            friendly_name: r.friendly_name.clone(),
+            auth_token: r.auth_token.clone(),
+            status: r.effective_status().as_str(),
+            account_type: r.account_type.as_str(),
+            subaccount_limit: r.subaccount_limit,
+            auto_delete_closed_subaccounts: r.auto_delete_closed,
+            date_created: rfc2822(r.date_created),
+            date_updated: rfc2822(r.date_updated),
+            uri: format!("/admin/v1/Accounts/{}", r.sid),
+        }
+    }
+}
+
+/// A new main account. Everything optional has a documented default.
+#[derive(Debug, Clone, Default)]
+pub struct CreateMain {
+    pub friendly_name: Option<String>,
+    pub account_type: Option<AccountType>,
+    pub subaccount_limit: Option<i64>,
+    pub auto_delete_closed: Option<bool>,
+    /// Fixed credentials (bootstrap and users' CI); generated when absent.
+    pub sid: Option<String>,
+    pub auth_token: Option<String>,
+}
+
+/// Changes to a main account.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateMain {
+    pub friendly_name: Option<String>,
+    pub status: Option<AccountStatus>,
+    pub subaccount_limit: Option<i64>,
+    pub auto_delete_closed: Option<bool>,
+    pub auth_token: Option<String>,
+}
+
+fn check_credentials(sid_: Option<&str>, token: Option<&str>) -> ApiResult<()> {
+    if let Some(s) = sid_ {
+        if !sid::is_sid(sid::prefix::ACCOUNT, s) {
+            return Err(ApiError::bad_request(
+                21470,
+                format!("Invalid AccountSid '{s}': expected AC followed by 32 hex digits"),
+            ));
+        }
+    }
+    if let Some(t) = token {
+        if t.is_empty() || t.len() > 128 || !t.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::invalid_parameter("AuthToken", "(hidden)"));
+        }
+    }
+    Ok(())
+}
+
+fn check_limit(limit: Option<i64>) -> ApiResult<()> {
+    match limit {
+        Some(n) if n < 0 => Err(ApiError::invalid_parameter("SubaccountLimit", &n.to_string())),
+        _ => Ok(()),
+    }
+}
+
+pub async fn create_main(store: &dyn Store, now: i64, new: CreateMain) -> ApiResult<AccountRecord> {
+    check_credentials(new.sid.as_deref(), new.auth_token.as_deref())?;
+    check_limit(new.subaccount_limit)?;
+    Ok(store
+        .create_main_account(NewMainAccount {
+            sid: new.sid,
+            auth_token: new.auth_token,
+            friendly_name: new.friendly_name.unwrap_or_else(|| "Main account".into()),
+            account_type: new.account_type.unwrap_or(AccountType::Full),
+            subaccount_limit: new.subaccount_limit.unwrap_or(DEFAULT_SUBACCOUNT_LIMIT),
+            auto_delete_closed: new.auto_delete_closed.unwrap_or(true),
+            now,
+        })
+        .await?)
+}
+
+pub async fn update_main(
+    store: &dyn Store,
+    sid_: &str,
+    now: i64,
+    update: UpdateMain,
+) -> ApiResult<AccountRecord> {
+    check_credentials(None, update.auth_token.as_deref())?;
+    check_limit(update.subaccount_limit)?;
+    Ok(store
+        .operator_update_account(
+            sid_,
+            OperatorUpdate {
+                friendly_name: update.friendly_name,
+                status: update.status,
+                subaccount_limit: update.subaccount_limit,
+                auto_delete_closed: update.auto_delete_closed,
+                auth_token: update.auth_token,
+                now,
+            },
+        )
+        .await?)
+}
+
+/// Parse the admin API's form fields into a [`CreateMain`].
+pub fn create_from_params(p: &Params) -> ApiResult<CreateMain> {
+    Ok(CreateMain {
+        friendly_name: crate::params::friendly_name(p)?,
+        account_type: p
+            .get("Type")
+            .map(|v| AccountType::parse(v).ok_or_else(|| ApiError::invalid_parameter("Type", v)))
+            .transpose()?,
+        subaccount_limit: p.int("SubaccountLimit")?,
+        auto_delete_closed: p.bool("AutoDeleteClosedSubaccounts")?,
+        sid: p.get("Sid").map(str::to_owned),
+        auth_token: p.get("AuthToken").map(str::to_owned),
+    })
+}
+
+/// Parse the admin API's form fields into an [`UpdateMain`].
+pub fn update_from_params(p: &Params) -> ApiResult<UpdateMain> {
+    let status = match p.get("Status") {
+        None => None,
+        Some("active") => Some(AccountStatus::Active),
+        Some("suspended") => Some(AccountStatus::Suspended),
+        Some(v) => return Err(ApiError::invalid_parameter("Status", v)),
+    };
+    Ok(UpdateMain {
+        friendly_name: crate::params::friendly_name(p)?,
+        status,
+        subaccount_limit: p.int("SubaccountLimit")?,
+        auto_delete_closed: p.bool("AutoDeleteClosedSubaccounts")?,
+        auth_token: p.get("AuthToken").map(str::to_owned),
+    })
+}

@@ -1,0 +1,117 @@
+//! Request parameters: the query string and the form body, as name/value pairs.
+//!
+//! Not serde structs: Twilio's names repeat (`MediaUrl`), carry `<`/`>` (`StartTime<`), and
+//! each bad value must become its own Twilio code, which a handler decides field by field.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    pub fn from_pairs<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        Params { pairs: pairs.into_iter().collect() }
+    }
+
+    fn parse_into(pairs: &mut Vec<(String, String)>, bytes: &[u8]) {
+        pairs.extend(form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())));
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// A boolean as Twilio's clients send it (`true`/`false`, any case).
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(ApiError::invalid_parameter(name, v)),
+        }
+    }
+
+    /// A non-negative integer.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => match v.trim().parse::<i64>() {
+                Ok(n) if n >= 0 => Ok(Some(n)),
+                _ => Err(ApiError::invalid_parameter(name, v)),
+            },
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let mut pairs = Vec::new();
+        if let Some(q) = req.uri().query() {
+            Self::parse_into(&mut pairs, q.as_bytes());
+        }
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::bad_request(20422, "Invalid request body"))?;
+        if is_form {
+            Self::parse_into(&mut pairs, &body);
+        }
+        Ok(Params { pairs })
+    }
+}
+
+/// `FriendlyName`: 1 to 64 characters where given (20002 otherwise).
+pub fn friendly_name(params: &Params) -> Result<Option<String>, ApiError> {
+    match params.get("FriendlyName") {
+        None => Ok(None),
+        Some(v) if (1..=64).contains(&v.chars().count()) => Ok(Some(v.to_owned())),
+        // https://www.twilio.com/docs/errors/20002
+        Some(_) => Err(ApiError::bad_request(
+            20002,
+            "Invalid FriendlyName: it must be 1 to 64 characters long",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_repeated_keys_and_comparison_suffixes() {
+        let mut pairs = Vec::new();
+        Params::parse_into(&mut pairs, b"MediaUrl=a&MediaUrl=b&StartTime%3E=2020-01-01&To=%2B1555");
+        let p = Params { pairs };
+        assert_eq!(p.all("MediaUrl"), vec!["a", "b"]);
+        assert_eq!(p.get("StartTime>"), Some("2020-01-01"));
+        assert_eq!(p.get("To"), Some("+1555"));
+    }
+
+    #[test]
+    fn friendly_names_are_bounded() {
+        let p = |v: &str| Params::from_pairs([("FriendlyName".to_string(), v.to_string())]);
+        assert_eq!(friendly_name(&p("ok")).unwrap().as_deref(), Some("ok"));
+        assert!(friendly_name(&p("")).is_err());
+        assert!(friendly_name(&p(&"x".repeat(65))).is_err());
+        assert!(friendly_name(&p(&"é".repeat(64))).is_ok());
+        assert_eq!(friendly_name(&Params::default()).unwrap(), None);
+    }
+}
