@@ -1,0 +1,11 @@
+//! HTTP tests: the real router on a loopback port, against SQLite and Postgres, with a
+//! manual clock. One binary (`cargo test --test http`), one module per area.
+
+mod harness;
+
+mod accounts;
+mod admin;
+mod auth;
+mod errors;
+mod lifecycle;
+mod paging;
