@@ -51,10 +51,10 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub fn router(state: AppState) -> Router {
     let mut app = routes::api();
     if state.admin_token.is_some() {
-        app = app.merge(
-            routes::admin()
-                .route_layer(from_fn_with_state(state.clone(), routes::admin::require_token)),
-        );
+        app = app.merge(routes::admin().route_layer(from_fn_with_state(
+            state.clone(),
+            routes::admin::require_token,
+        )));
     }
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -102,7 +102,12 @@ pub async fn start(
             })
             .into_future(),
     );
-    Ok(RunningServer { addr, shutdown, server, jobs: jobs_task })
+    Ok(RunningServer {
+        addr,
+        shutdown,
+        server,
+        jobs: jobs_task,
+    })
 }
 
 impl RunningServer {
@@ -132,8 +137,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

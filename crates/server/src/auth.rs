@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use base64::Engine;
 use subtle::ConstantTimeEq;
 use switchboard_store::{AccountRecord, AccountStatus};
@@ -61,7 +61,9 @@ fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, pass) = text.split_once(':')?;
     Some((user.to_owned(), pass.to_owned()))
@@ -75,12 +77,23 @@ impl FromRequestParts<AppState> for Principal {
         if !sid::is_sid(sid::prefix::ACCOUNT, &user) {
             return Err(ApiError::Authenticate);
         }
-        let account = state.store.account(&user).await?.ok_or(ApiError::Authenticate)?;
-        let matches: bool = account.auth_token.as_bytes().ct_eq(secret.as_bytes()).into();
+        let account = state
+            .store
+            .account(&user)
+            .await?
+            .ok_or(ApiError::Authenticate)?;
+        let matches: bool = account
+            .auth_token
+            .as_bytes()
+            .ct_eq(secret.as_bytes())
+            .into();
         if !matches || account.status == AccountStatus::Closed {
             return Err(ApiError::Authenticate);
         }
-        Ok(Principal { account, credential: Credential::AuthToken })
+        Ok(Principal {
+            account,
+            credential: Credential::AuthToken,
+        })
     }
 }
 
@@ -114,7 +127,10 @@ impl AccountScope {
         if !principal.reaches(&target) {
             return Err(ApiError::Authenticate);
         }
-        Ok(AccountScope { principal, account: target })
+        Ok(AccountScope {
+            principal,
+            account: target,
+        })
     }
 }
 

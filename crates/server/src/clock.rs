@@ -26,7 +26,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn starting_at(ms: i64) -> Self {
-        ManualClock { now: AtomicI64::new(ms) }
+        ManualClock {
+            now: AtomicI64::new(ms),
+        }
     }
 
     /// Move forward by `ms` and return the new time.

@@ -40,7 +40,11 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { sqlite_synchronous: Synchronous::Full, sqlite_readers: 4, postgres_pool_size: 16 }
+        StoreOptions {
+            sqlite_synchronous: Synchronous::Full,
+            sqlite_readers: 4,
+            postgres_pool_size: 16,
+        }
     }
 }
 
@@ -53,7 +57,9 @@ pub async fn open_store(url: &DatabaseUrl, opts: &StoreOptions) -> anyhow::Resul
             o.readers = opts.sqlite_readers;
             Arc::new(tokio::task::block_in_place(|| SqliteStore::open(&o))?)
         }
-        DatabaseUrl::Postgres(u) => Arc::new(PostgresStore::connect(u, opts.postgres_pool_size).await?),
+        DatabaseUrl::Postgres(u) => {
+            Arc::new(PostgresStore::connect(u, opts.postgres_pool_size).await?)
+        }
     })
 }
 
@@ -67,9 +73,18 @@ mod tests {
             DatabaseUrl::parse(DEFAULT_DATABASE_URL),
             DatabaseUrl::Sqlite("data/switchboard.db".into())
         );
-        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db"), DatabaseUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite:x.db"), DatabaseUrl::Sqlite("x.db".into()));
-        assert_eq!(DatabaseUrl::parse("/var/lib/sb.db"), DatabaseUrl::Sqlite("/var/lib/sb.db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db"),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:x.db"),
+            DatabaseUrl::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/var/lib/sb.db"),
+            DatabaseUrl::Sqlite("/var/lib/sb.db".into())
+        );
         assert_eq!(
             DatabaseUrl::parse("postgres://u@h/db"),
             DatabaseUrl::Postgres("postgres://u@h/db".into())

@@ -35,12 +35,18 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(code: u32, message: impl Into<String>) -> Self {
-        ApiError::BadRequest { code, message: message.into() }
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
     }
 
     /// 20422 for a parameter whose value cannot be used.
     pub fn invalid_parameter(name: &str, value: &str) -> Self {
-        ApiError::bad_request(20422, format!("Invalid Parameter: {name} '{value}' is not valid"))
+        ApiError::bad_request(
+            20422,
+            format!("Invalid Parameter: {name} '{value}' is not valid"),
+        )
     }
 
     pub fn body(&self) -> ErrorBody {
@@ -102,9 +108,11 @@ fn rule_body(v: &RuleViolation) -> ErrorBody {
             "Unable to update Status for subaccount, parent account is suspended.",
         ),
         // Operator plane only: operators manage main accounts.
-        RuleViolation::NotMainAccount => {
-            ErrorBody::new(20422, 400, "Only main accounts can be managed by the operator")
-        }
+        RuleViolation::NotMainAccount => ErrorBody::new(
+            20422,
+            400,
+            "Only main accounts can be managed by the operator",
+        ),
     }
 }
 
@@ -153,9 +161,14 @@ mod tests {
     #[tokio::test]
     async fn not_found_echoes_the_request_path() {
         let body = REQUEST_PATH
-            .scope("/2010-04-01/Accounts/ACx.json".into(), async { ApiError::NotFound.body() })
+            .scope("/2010-04-01/Accounts/ACx.json".into(), async {
+                ApiError::NotFound.body()
+            })
             .await;
-        assert_eq!(body.message, "The requested resource /2010-04-01/Accounts/ACx.json was not found");
+        assert_eq!(
+            body.message,
+            "The requested resource /2010-04-01/Accounts/ACx.json was not found"
+        );
         assert_eq!((body.code, body.status), (20404, 404));
     }
 
@@ -172,7 +185,10 @@ mod tests {
         for (v, code, status) in cases {
             let b = ApiError::Rule(v).body();
             assert_eq!((b.code, b.status), (code, status));
-            assert_eq!(b.more_info, format!("https://www.twilio.com/docs/errors/{code}"));
+            assert_eq!(
+                b.more_info,
+                format!("https://www.twilio.com/docs/errors/{code}")
+            );
         }
     }
 }

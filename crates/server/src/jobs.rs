@@ -34,11 +34,16 @@ impl Jobs {
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
         let now = self.clock.now_ms();
-        let purged = self.store.purge_closed_subaccounts(now, CLOSED_RETENTION_MS).await?;
+        let purged = self
+            .store
+            .purge_closed_subaccounts(now, CLOSED_RETENTION_MS)
+            .await?;
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
-        Ok(DueReport { purged_subaccounts: purged })
+        Ok(DueReport {
+            purged_subaccounts: purged,
+        })
     }
 
     /// Run [`Jobs::run_due`] every second until `shutdown` turns true.

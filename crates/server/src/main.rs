@@ -16,7 +16,11 @@ use switchboard_store_sqlite::Synchronous;
 use switchboard_wire::page::Cursor;
 
 #[derive(Parser)]
-#[command(name = "switchboard", version, about = "Twilio's 2010-04-01 REST API with subaccounts, self-hosted")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Twilio's 2010-04-01 REST API with subaccounts, self-hosted"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,10 +33,21 @@ struct Database {
     database_url: String,
     /// SQLite durability: `full` fsyncs every commit (survives power loss), `normal` only
     /// survives a process crash.
-    #[arg(long, env = "SWITCHBOARD_SQLITE_SYNCHRONOUS", value_enum, default_value = "full", global = true)]
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SQLITE_SYNCHRONOUS",
+        value_enum,
+        default_value = "full",
+        global = true
+    )]
     sqlite_synchronous: SyncArg,
     /// Postgres connections per instance.
-    #[arg(long, env = "SWITCHBOARD_POSTGRES_POOL_SIZE", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "SWITCHBOARD_POSTGRES_POOL_SIZE",
+        default_value_t = 16,
+        global = true
+    )]
     postgres_pool_size: usize,
 }
 
@@ -182,7 +197,9 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     .map_err(api)?
     {
         Outcome::Created(a) => {
-            println!("Created the first main account. Point your Twilio client at this server with:");
+            println!(
+                "Created the first main account. Point your Twilio client at this server with:"
+            );
             println!("  Account SID: {}", a.sid);
             println!("  Auth token:  {}", a.auth_token);
         }
@@ -190,12 +207,19 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
         Outcome::Existing => {}
     }
     let server = app::start(
-        ServerConfig { listen: args.listen, admin_token: args.admin_token },
+        ServerConfig {
+            listen: args.listen,
+            admin_token: args.admin_token,
+        },
         store.clone(),
         clock,
     )
     .await?;
-    println!("Switchboard listening on http://{} ({} store)", server.addr(), store.kind());
+    println!(
+        "Switchboard listening on http://{} ({} store)",
+        server.addr(),
+        store.kind()
+    );
     server.run_until_signal().await?;
     // The last reference: dropping it lets the SQLite writer finish its queue.
     drop(store);
@@ -226,7 +250,9 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
                 sid,
                 auth_token,
             };
-            let a = operator::create_main(&*store, now, new).await.map_err(api)?;
+            let a = operator::create_main(&*store, now, new)
+                .await
+                .map_err(api)?;
             print_json(&OperatorAccount::from(&a))
         }
         AccountsCommand::List { db } => {
@@ -279,9 +305,16 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
                 Some(s) => bail!("--status must be active or suspended, not {s}"),
             };
             let store = db.open().await?;
-            let update =
-                UpdateMain { friendly_name, status, subaccount_limit, auto_delete_closed, auth_token };
-            let a = operator::update_main(&*store, &sid, now, update).await.map_err(api)?;
+            let update = UpdateMain {
+                friendly_name,
+                status,
+                subaccount_limit,
+                auto_delete_closed,
+                auth_token,
+            };
+            let a = operator::update_main(&*store, &sid, now, update)
+                .await
+                .map_err(api)?;
             print_json(&OperatorAccount::from(&a))
         }
     }

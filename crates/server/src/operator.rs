@@ -87,7 +87,10 @@ fn check_credentials(sid_: Option<&str>, token: Option<&str>) -> ApiResult<()> {
 
 fn check_limit(limit: Option<i64>) -> ApiResult<()> {
     match limit {
-        Some(n) if n < 0 => Err(ApiError::invalid_parameter("SubaccountLimit", &n.to_string())),
+        Some(n) if n < 0 => Err(ApiError::invalid_parameter(
+            "SubaccountLimit",
+            &n.to_string(),
+        )),
         _ => Ok(()),
     }
 }

@@ -32,7 +32,10 @@ impl PageParams {
         };
         let page = match params.get("Page") {
             None => 0,
-            Some(v) => v.trim().parse::<u32>().map_err(|_| ApiError::invalid_parameter("Page", v))?,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| ApiError::invalid_parameter("Page", v))?,
         };
         let cursor = match params.get("PageToken") {
             None => Cursor::Start,
@@ -44,7 +47,10 @@ impl PageParams {
     }
 
     pub fn request(&self) -> PageRequest {
-        PageRequest { size: self.size, cursor: self.cursor }
+        PageRequest {
+            size: self.size,
+            cursor: self.cursor,
+        }
     }
 }
 
@@ -109,7 +115,10 @@ mod tests {
     #[test]
     fn page_size_bounds_and_codes() {
         assert_eq!(PageParams::parse(&params("")).unwrap().size, 50);
-        assert_eq!(PageParams::parse(&params("PageSize=1000")).unwrap().size, 1000);
+        assert_eq!(
+            PageParams::parse(&params("PageSize=1000")).unwrap().size,
+            1000
+        );
         let code = |q: &str| PageParams::parse(&params(q)).unwrap_err().body().code;
         assert_eq!(code("PageSize=1001"), 20007);
         assert_eq!(code("PageSize=0"), 20422);
@@ -123,7 +132,13 @@ mod tests {
         let pp = PageParams::parse(&params("PageSize=2&Page=1&PageToken=PA5")).unwrap();
         let slice = PageSlice::from_rows(vec![6, 7, 8], pp.request(), |x| *x);
         let filters = [("FriendlyName", "a b".to_string())];
-        let page = envelope("accounts", "/2010-04-01/Accounts.json", &filters, &pp, slice);
+        let page = envelope(
+            "accounts",
+            "/2010-04-01/Accounts.json",
+            &filters,
+            &pp,
+            slice,
+        );
         assert_eq!(
             page.meta.next_page_uri.as_deref(),
             Some("/2010-04-01/Accounts.json?FriendlyName=a+b&PageSize=2&Page=2&PageToken=PA7")

@@ -16,7 +16,9 @@ pub struct Params {
 
 impl Params {
     pub fn from_pairs<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
-        Params { pairs: pairs.into_iter().collect() }
+        Params {
+            pairs: pairs.into_iter().collect(),
+        }
     }
 
     fn parse_into(pairs: &mut Vec<(String, String)>, bytes: &[u8]) {
@@ -25,12 +27,19 @@ impl Params {
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a repeated `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// A boolean as Twilio's clients send it (`true`/`false`, any case).
@@ -98,7 +107,10 @@ mod tests {
     #[test]
     fn keeps_repeated_keys_and_comparison_suffixes() {
         let mut pairs = Vec::new();
-        Params::parse_into(&mut pairs, b"MediaUrl=a&MediaUrl=b&StartTime%3E=2020-01-01&To=%2B1555");
+        Params::parse_into(
+            &mut pairs,
+            b"MediaUrl=a&MediaUrl=b&StartTime%3E=2020-01-01&To=%2B1555",
+        );
         let p = Params { pairs };
         assert_eq!(p.all("MediaUrl"), vec!["a", "b"]);
         assert_eq!(p.get("StartTime>"), Some("2020-01-01"));

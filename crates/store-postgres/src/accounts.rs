@@ -48,7 +48,12 @@ fn record(r: &Row) -> Result<AccountRecord> {
 async fn load(c: &impl GenericClient, sid: &str, lock: &str) -> Result<Option<AccountRecord>> {
     let sql = format!("{SELECT} WHERE a.sid = $1 {lock}");
     let st = c.prepare_cached(&sql).await.map_err(pg_error)?;
-    c.query_opt(&st, &[&sid]).await.map_err(pg_error)?.as_ref().map(record).transpose()
+    c.query_opt(&st, &[&sid])
+        .await
+        .map_err(pg_error)?
+        .as_ref()
+        .map(record)
+        .transpose()
 }
 
 async fn load_required(c: &impl GenericClient, sid: &str, lock: &str) -> Result<AccountRecord> {
@@ -113,7 +118,9 @@ impl Store for PostgresStore {
 
     async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord> {
         let c = self.pool.get().await.map_err(pool_error)?;
-        let sid = new.sid.unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
+        let sid = new
+            .sid
+            .unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
         let token = new.auth_token.unwrap_or_else(sid::new_secret);
         c.execute(
             "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
@@ -262,7 +269,8 @@ impl Store for PostgresStore {
     }
 
     async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
-        self.page(vec!["a.owner_sid IS NULL".into()], vec![], req).await
+        self.page(vec!["a.owner_sid IS NULL".into()], vec![], req)
+            .await
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {

@@ -18,7 +18,10 @@ pub(crate) fn pg_error(e: tokio_postgres::Error) -> StoreError {
     use tokio_postgres::error::SqlState;
     match e.code() {
         Some(c) if *c == SqlState::UNIQUE_VIOLATION => StoreError::Conflict(e.to_string()),
-        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+        Some(c)
+            if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+        {
             StoreError::Unavailable(e.to_string())
         }
         None => StoreError::Unavailable(e.to_string()),
@@ -33,12 +36,15 @@ pub(crate) fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
 impl PostgresStore {
     /// Connect with a pool of `pool_size` connections and run migrations.
     pub async fn connect(url: &str, pool_size: usize) -> Result<Self> {
-        let config: tokio_postgres::Config =
-            url.parse().map_err(|e: tokio_postgres::Error| StoreError::Unavailable(e.to_string()))?;
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(e.to_string()))?;
         let manager = Manager::from_config(
             config,
             NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
         );
         let pool = Pool::builder(manager)
             .max_size(pool_size.max(1))
@@ -54,10 +60,15 @@ impl PostgresStore {
 /// Create an empty database beside the one `admin_url` names (a `postgres://` URL) and
 /// return its URL. Tests use it so that every case starts from nothing.
 pub async fn create_scratch_database(admin_url: &str) -> Result<String> {
-    let (client, conn) = tokio_postgres::connect(admin_url, NoTls).await.map_err(pg_error)?;
+    let (client, conn) = tokio_postgres::connect(admin_url, NoTls)
+        .await
+        .map_err(pg_error)?;
     let task = tokio::spawn(conn);
     let name = format!("switchboard_test_{:016x}", rand::random::<u64>());
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.map_err(pg_error)?;
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .map_err(pg_error)?;
     drop(client);
     let _ = task.await;
     with_database(admin_url, &name)
@@ -71,7 +82,10 @@ fn with_database(admin_url: &str, name: &str) -> Result<String> {
         .or_else(|| admin_url.strip_prefix("postgresql://"))
         .ok_or_else(bad)?;
     let (authority, tail) = rest.split_once('/').unwrap_or((rest, ""));
-    let query = tail.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let query = tail
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     Ok(format!("postgres://{authority}/{name}{query}"))
 }
 
@@ -83,7 +97,10 @@ mod tests {
             super::with_database("postgres://u@h:5/db?sslmode=disable", "x").unwrap(),
             "postgres://u@h:5/x?sslmode=disable"
         );
-        assert_eq!(super::with_database("postgres://u@h", "x").unwrap(), "postgres://u@h/x");
+        assert_eq!(
+            super::with_database("postgres://u@h", "x").unwrap(),
+            "postgres://u@h/x"
+        );
         assert!(super::with_database("mysql://u@h", "x").is_err());
     }
 }

@@ -20,7 +20,9 @@ pub async fn run(client: &mut deadpool_postgres::Client) -> Result<()> {
         .await
         .map_err(pg_error)?;
     let result = apply(client).await;
-    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).await;
+    let _ = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await;
     result
 }
 
@@ -36,7 +38,10 @@ async fn apply(client: &mut deadpool_postgres::Client) -> Result<()> {
     for (version, name, sql) in MIGRATIONS {
         let tx = client.transaction().await.map_err(pg_error)?;
         let done = tx
-            .query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[version])
+            .query_opt(
+                "SELECT 1 FROM schema_migrations WHERE version = $1",
+                &[version],
+            )
             .await
             .map_err(pg_error)?
             .is_some();

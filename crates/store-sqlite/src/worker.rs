@@ -60,7 +60,9 @@ impl Writer {
     ) -> Result<Self> {
         let mut conn = open(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(unavailable)?;
         let sync = match sync {
@@ -77,7 +79,10 @@ impl Writer {
             .name("sqlite-writer".into())
             .spawn(move || writer_loop(conn, rx))
             .map_err(unavailable)?;
-        Ok(Writer { tx: Some(tx), thread: Some(thread) })
+        Ok(Writer {
+            tx: Some(tx),
+            thread: Some(thread),
+        })
     }
 
     /// Run `f` in the next batch and answer after that batch has committed.
@@ -98,8 +103,13 @@ impl Writer {
             });
             (ok, reply)
         });
-        let sender = self.tx.as_ref().ok_or_else(|| unavailable("writer stopped"))?;
-        sender.send(job).map_err(|_| unavailable("writer stopped"))?;
+        let sender = self
+            .tx
+            .as_ref()
+            .ok_or_else(|| unavailable("writer stopped"))?;
+        sender
+            .send(job)
+            .map_err(|_| unavailable("writer stopped"))?;
         rx.await.map_err(|_| unavailable("write abandoned"))?
     }
 }
@@ -156,7 +166,10 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
 fn run_job(conn: &Connection, job: Job) -> (bool, Reply) {
     if let Err(e) = conn.execute_batch("SAVEPOINT job") {
         let msg = e.to_string();
-        return (false, Box::new(move |_| tracing::error!(error = %msg, "sqlite: savepoint")));
+        return (
+            false,
+            Box::new(move |_| tracing::error!(error = %msg, "sqlite: savepoint")),
+        );
     }
     let (ok, reply) = match catch_unwind(AssertUnwindSafe(|| job(conn))) {
         Ok(r) => r,

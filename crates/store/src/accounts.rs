@@ -193,11 +193,20 @@ mod tests {
     #[test]
     fn a_suspended_parent_suspends_all_but_closed_children() {
         use AccountStatus::*;
-        assert_eq!(record(Active, Some(Suspended)).effective_status(), Suspended);
-        assert_eq!(record(Suspended, Some(Suspended)).effective_status(), Suspended);
+        assert_eq!(
+            record(Active, Some(Suspended)).effective_status(),
+            Suspended
+        );
+        assert_eq!(
+            record(Suspended, Some(Suspended)).effective_status(),
+            Suspended
+        );
         assert_eq!(record(Closed, Some(Suspended)).effective_status(), Closed);
         assert_eq!(record(Active, Some(Active)).effective_status(), Active);
-        assert_eq!(record(Suspended, Some(Active)).effective_status(), Suspended);
+        assert_eq!(
+            record(Suspended, Some(Active)).effective_status(),
+            Suspended
+        );
         assert_eq!(record(Active, None).effective_status(), Active);
     }
 

@@ -11,7 +11,10 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn first(size: u32) -> Self {
-        PageRequest { size, cursor: Cursor::Start }
+        PageRequest {
+            size,
+            cursor: Cursor::Start,
+        }
     }
 
     /// How many rows a store should fetch: one more than the page holds.
@@ -87,7 +90,10 @@ mod tests {
 
     #[test]
     fn backward_pages_come_back_ascending() {
-        let req = PageRequest { size: 2, cursor: Cursor::Before(5) };
+        let req = PageRequest {
+            size: 2,
+            cursor: Cursor::Before(5),
+        };
         let p = PageSlice::from_rows(vec![4, 3, 2], req, |x| *x);
         assert_eq!(p.items, vec![3, 4]);
         assert!(p.has_next && p.has_previous);

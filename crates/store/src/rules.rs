@@ -111,14 +111,26 @@ mod tests {
 
     #[test]
     fn status_changes() {
-        assert_eq!(check_api_status_change(&sub(Active, Active), Suspended), Ok(()));
-        assert_eq!(check_api_status_change(&sub(Suspended, Active), Active), Ok(()));
-        assert_eq!(check_api_status_change(&sub(Active, Active), Closed), Ok(()));
+        assert_eq!(
+            check_api_status_change(&sub(Active, Active), Suspended),
+            Ok(())
+        );
+        assert_eq!(
+            check_api_status_change(&sub(Suspended, Active), Active),
+            Ok(())
+        );
+        assert_eq!(
+            check_api_status_change(&sub(Active, Active), Closed),
+            Ok(())
+        );
         assert_eq!(
             check_api_status_change(&sub(Closed, Active), Active),
             Err(RuleViolation::AccountClosed)
         );
-        assert_eq!(check_api_status_change(&sub(Closed, Active), Closed), Ok(()));
+        assert_eq!(
+            check_api_status_change(&sub(Closed, Active), Closed),
+            Ok(())
+        );
         assert_eq!(
             check_api_status_change(&sub(Active, Suspended), Closed),
             Err(RuleViolation::ParentSuspended)
@@ -133,10 +145,16 @@ mod tests {
     fn subaccount_creation() {
         let m = main(Active, AccountType::Full, 2);
         assert_eq!(check_can_create_subaccount(&m, 1), Ok(()));
-        assert_eq!(check_can_create_subaccount(&m, 2), Err(RuleViolation::SubaccountLimit));
+        assert_eq!(
+            check_can_create_subaccount(&m, 2),
+            Err(RuleViolation::SubaccountLimit)
+        );
         let t = main(Active, AccountType::Trial, 1000);
         assert_eq!(check_can_create_subaccount(&t, 0), Ok(()));
-        assert_eq!(check_can_create_subaccount(&t, 1), Err(RuleViolation::SubaccountLimit));
+        assert_eq!(
+            check_can_create_subaccount(&t, 1),
+            Err(RuleViolation::SubaccountLimit)
+        );
         assert_eq!(
             check_can_create_subaccount(&sub(Active, Active), 0),
             Err(RuleViolation::SubaccountCannotOwn)
@@ -152,7 +170,11 @@ mod tests {
         let s = sub(Active, Active);
         assert_eq!(closed_at_after(&s, Some(Closed), 5), Some(5));
         assert_eq!(closed_at_after(&s, Some(Suspended), 5), None);
-        let closed = AccountRecord { closed_at: Some(1), status: Closed, ..s };
+        let closed = AccountRecord {
+            closed_at: Some(1),
+            status: Closed,
+            ..s
+        };
         assert_eq!(closed_at_after(&closed, Some(Closed), 9), Some(1));
     }
 }

@@ -14,7 +14,9 @@ pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
 
 /// `Thu, 30 Jul 2015 20:00:00 +0000`: twilio-python parses this shape and nothing else.
 pub fn rfc2822(ms: Millis) -> String {
-    to_datetime(ms).format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    to_datetime(ms)
+        .format("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string()
 }
 
 /// The default subaccount name: `SubAccount Created at 2015-07-30 08:00 pm`.
@@ -75,7 +77,10 @@ mod tests {
     #[test]
     fn rfc2822_matches_twilio() {
         // 2015-07-30T20:00:00Z
-        assert_eq!(rfc2822(1_438_286_400_000), "Thu, 30 Jul 2015 20:00:00 +0000");
+        assert_eq!(
+            rfc2822(1_438_286_400_000),
+            "Thu, 30 Jul 2015 20:00:00 +0000"
+        );
         assert_eq!(rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
     }
 

@@ -66,7 +66,9 @@ impl<T: Serialize> Serialize for Page<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let start = u64::from(self.meta.page) * u64::from(self.meta.page_size);
         // Twilio's `end` is the index of the last item on the page (0 on an empty page).
-        let end = (start + self.items.len() as u64).saturating_sub(1).max(start);
+        let end = (start + self.items.len() as u64)
+            .saturating_sub(1)
+            .max(start);
         let mut m = s.serialize_map(Some(9))?;
         m.serialize_entry("end", &end)?;
         m.serialize_entry("first_page_uri", &self.meta.first_page_uri)?;
@@ -87,7 +89,11 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        for c in [Cursor::After(0), Cursor::After(123_456_789), Cursor::Before(42)] {
+        for c in [
+            Cursor::After(0),
+            Cursor::After(123_456_789),
+            Cursor::Before(42),
+        ] {
             assert_eq!(Cursor::parse_token(&c.token().unwrap()), Some(c));
         }
         assert_eq!(Cursor::Start.token(), None);
@@ -95,7 +101,16 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_rejected() {
-        for t in ["", "PA", "PZ12", "PAxyz", "PA-1", "P", "PA11111111111111111", "é"] {
+        for t in [
+            "",
+            "PA",
+            "PZ12",
+            "PAxyz",
+            "PA-1",
+            "P",
+            "PA11111111111111111",
+            "é",
+        ] {
             assert_eq!(Cursor::parse_token(t), None, "{t}");
         }
     }

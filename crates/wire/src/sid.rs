@@ -47,7 +47,9 @@ mod tests {
         let sid = new_sid(prefix::ACCOUNT);
         assert!(is_sid("AC", &sid), "{sid}");
         assert_eq!(sid.len(), 34);
-        assert!(sid[2..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(sid[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         assert_ne!(new_sid("AC"), new_sid("AC"));
     }
 

@@ -5,8 +5,12 @@ use serde_json::Value;
 use switchboard_wire::account::{account_uri, Account, AccountSubresourceUris};
 
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/twilio_api_v2010.json");
-    let text = std::fs::read_to_string(path).expect("shared/spec/twilio_api_v2010.json beside the repo");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/spec/twilio_api_v2010.json"
+    );
+    let text =
+        std::fs::read_to_string(path).expect("shared/spec/twilio_api_v2010.json beside the repo");
     serde_json::from_str(&text).unwrap()
 }
 

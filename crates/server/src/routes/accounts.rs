@@ -131,7 +131,11 @@ pub async fn update(
     if friendly.is_none() && status.is_none() {
         return Ok(Json(to_wire(&scope.account)));
     }
-    let update = AccountUpdate { friendly_name: friendly, status, now: state.clock.now_ms() };
+    let update = AccountUpdate {
+        friendly_name: friendly,
+        status,
+        now: state.clock.now_ms(),
+    };
     let updated = state.store.update_account(scope.sid(), update).await?;
     Ok(Json(to_wire(&updated)))
 }

@@ -105,7 +105,10 @@ pub async fn fetch_clock(State(state): State<AppState>) -> Json<Value> {
 
 /// POST /admin/v1/Clock `Advance=<seconds>`: move the manual clock forward, run all work
 /// that became due, then answer with the new time.
-pub async fn advance_clock(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<Value>> {
     let manual = state.clock.as_manual().ok_or_else(|| {
         ApiError::bad_request(20422, "The clock is not manual: start with --clock manual")
     })?;

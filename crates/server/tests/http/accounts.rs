@@ -6,16 +6,32 @@ use serde_json::Value;
 use crate::harness::*;
 
 const KEYS: [&str; 10] = [
-    "auth_token", "date_created", "date_updated", "friendly_name", "owner_account_sid", "sid",
-    "status", "subresource_uris", "type", "uri",
+    "auth_token",
+    "date_created",
+    "date_updated",
+    "friendly_name",
+    "owner_account_sid",
+    "sid",
+    "status",
+    "subresource_uris",
+    "type",
+    "uri",
 ];
 
 fn is_hex32(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 async fn create_returns_the_full_account(srv: &TestServer) {
-    let r = srv.post("/2010-04-01/Accounts.json", &srv.main, &[("FriendlyName", "Submarine")]).await;
+    let r = srv
+        .post(
+            "/2010-04-01/Accounts.json",
+            &srv.main,
+            &[("FriendlyName", "Submarine")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let obj = r.body.as_object().unwrap();
     let mut keys: Vec<_> = obj.keys().map(String::as_str).collect();
@@ -32,8 +48,14 @@ async fn create_returns_the_full_account(srv: &TestServer) {
     assert_eq!(r.body["uri"], format!("/2010-04-01/Accounts/{sid}.json"));
     let subs = r.body["subresource_uris"].as_object().unwrap();
     assert_eq!(subs.len(), 20);
-    assert_eq!(subs["calls"], format!("/2010-04-01/Accounts/{sid}/Calls.json"));
-    assert_eq!(subs["short_codes"], format!("/2010-04-01/Accounts/{sid}/SMS/ShortCodes.json"));
+    assert_eq!(
+        subs["calls"],
+        format!("/2010-04-01/Accounts/{sid}/Calls.json")
+    );
+    assert_eq!(
+        subs["short_codes"],
+        format!("/2010-04-01/Accounts/{sid}/SMS/ShortCodes.json")
+    );
     // The main account is its own owner.
     let m = srv.get(&account_path(&srv.main.sid), &srv.main).await;
     assert_eq!(m.body["owner_account_sid"], srv.main.sid.as_str());
@@ -42,29 +64,62 @@ async fn create_returns_the_full_account(srv: &TestServer) {
 async fn default_friendly_name_has_the_creation_time(srv: &TestServer) {
     let r = srv.post("/2010-04-01/Accounts.json", &srv.main, &[]).await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert_eq!(r.body["friendly_name"], "SubAccount Created at 2015-07-30 08:00 pm");
+    assert_eq!(
+        r.body["friendly_name"],
+        "SubAccount Created at 2015-07-30 08:00 pm"
+    );
 }
 
 async fn friendly_names_are_validated(srv: &TestServer) {
     let long = "x".repeat(65);
-    let r = srv.post("/2010-04-01/Accounts.json", &srv.main, &[("FriendlyName", &long)]).await;
+    let r = srv
+        .post(
+            "/2010-04-01/Accounts.json",
+            &srv.main,
+            &[("FriendlyName", &long)],
+        )
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 20002));
-    let r = srv.post("/2010-04-01/Accounts.json", &srv.main, &[("FriendlyName", "")]).await;
+    let r = srv
+        .post(
+            "/2010-04-01/Accounts.json",
+            &srv.main,
+            &[("FriendlyName", "")],
+        )
+        .await;
     assert_eq!(r.code(), 20002);
     // Nothing was created by the refusals.
     let list = srv.get("/2010-04-01/Accounts.json", &srv.main).await;
     assert_eq!(list.body["accounts"].as_array().unwrap().len(), 1);
     let sub = srv.subaccount(&srv.main, "named").await;
-    let r = srv.post(&account_path(&sub.sid), &srv.main, &[("FriendlyName", &long)]).await;
+    let r = srv
+        .post(
+            &account_path(&sub.sid),
+            &srv.main,
+            &[("FriendlyName", &long)],
+        )
+        .await;
     assert_eq!(r.code(), 20002);
-    let r = srv.post(&account_path(&sub.sid), &sub, &[("FriendlyName", "renamed")]).await;
+    let r = srv
+        .post(
+            &account_path(&sub.sid),
+            &sub,
+            &[("FriendlyName", "renamed")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["friendly_name"], "renamed");
 }
 
 async fn subaccounts_cannot_create_subaccounts(srv: &TestServer) {
     let sub = srv.subaccount(&srv.main, "child").await;
-    let r = srv.post("/2010-04-01/Accounts.json", &sub, &[("FriendlyName", "grandchild")]).await;
+    let r = srv
+        .post(
+            "/2010-04-01/Accounts.json",
+            &sub,
+            &[("FriendlyName", "grandchild")],
+        )
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 21101));
 }
 
@@ -88,16 +143,22 @@ async fn lists_show_the_callers_view(srv: &TestServer) {
     assert_eq!(names(&all.body), vec!["Main account", "alpha", "beta"]);
     let mine = srv.get("/2010-04-01/Accounts.json", &a).await;
     assert_eq!(names(&mine.body), vec!["alpha"]);
-    let by_name = srv.get("/2010-04-01/Accounts.json?FriendlyName=beta", &srv.main).await;
+    let by_name = srv
+        .get("/2010-04-01/Accounts.json?FriendlyName=beta", &srv.main)
+        .await;
     assert_eq!(names(&by_name.body), vec!["beta"]);
     assert_eq!(
         by_name.body["first_page_uri"],
         "/2010-04-01/Accounts.json?FriendlyName=beta&PageSize=50&Page=0"
     );
     srv.set_status(&srv.main, &a.sid, "suspended").await;
-    let suspended = srv.get("/2010-04-01/Accounts.json?Status=suspended", &srv.main).await;
+    let suspended = srv
+        .get("/2010-04-01/Accounts.json?Status=suspended", &srv.main)
+        .await;
     assert_eq!(names(&suspended.body), vec!["alpha"]);
-    let r = srv.get("/2010-04-01/Accounts.json?Status=sleeping", &srv.main).await;
+    let r = srv
+        .get("/2010-04-01/Accounts.json?Status=sleeping", &srv.main)
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 20422));
 }
 

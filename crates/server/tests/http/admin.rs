@@ -15,7 +15,12 @@ async fn admin_api_needs_its_token(srv: &TestServer) {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["code"], 20003);
     // Account credentials are not admin credentials.
-    let r = http.get(&url).basic_auth(&srv.main.sid, Some(&srv.main.token)).send().await.unwrap();
+    let r = http
+        .get(&url)
+        .basic_auth(&srv.main.sid, Some(&srv.main.token))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = srv.admin(Method::GET, "/admin/v1/Accounts", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -24,9 +29,16 @@ async fn admin_api_needs_its_token(srv: &TestServer) {
 
 async fn trial_main_accounts_may_have_one_subaccount(srv: &TestServer) {
     let r = srv
-        .admin(Method::POST, "/admin/v1/Accounts", &[("FriendlyName", "Tryout"), ("Type", "Trial")])
+        .admin(
+            Method::POST,
+            "/admin/v1/Accounts",
+            &[("FriendlyName", "Tryout"), ("Type", "Trial")],
+        )
         .await;
-    assert_eq!((r.status, r.body["type"].as_str()), (StatusCode::CREATED, Some("Trial")));
+    assert_eq!(
+        (r.status, r.body["type"].as_str()),
+        (StatusCode::CREATED, Some("Trial"))
+    );
     let trial = creds_of(&r.body);
     let r = srv.get(&account_path(&trial.sid), &trial).await;
     assert_eq!(r.body["type"], "Trial");
@@ -38,8 +50,13 @@ async fn trial_main_accounts_may_have_one_subaccount(srv: &TestServer) {
 async fn admin_refuses_bad_input(srv: &TestServer) {
     let sub = srv.subaccount(&srv.main, "sub").await;
     let path = format!("/admin/v1/Accounts/{}", sub.sid);
-    let r = srv.admin(Method::POST, &path, &[("Status", "suspended")]).await;
-    assert_eq!((r.status, r.body["code"].as_i64()), (StatusCode::BAD_REQUEST, Some(20422)));
+    let r = srv
+        .admin(Method::POST, &path, &[("Status", "suspended")])
+        .await;
+    assert_eq!(
+        (r.status, r.body["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(20422))
+    );
     let main_path = format!("/admin/v1/Accounts/{}", srv.main.sid);
     for form in [
         [("Status", "closed")],
@@ -49,9 +66,16 @@ async fn admin_refuses_bad_input(srv: &TestServer) {
         let r = srv.admin(Method::POST, &main_path, &form).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form:?} {}", r.body);
     }
-    let r = srv.admin(Method::POST, "/admin/v1/Accounts", &[("Sid", "ACshort")]).await;
-    assert_eq!((r.status, r.body["code"].as_i64()), (StatusCode::BAD_REQUEST, Some(21470)));
-    let r = srv.admin(Method::GET, "/admin/v1/Accounts/ACnothing", &[]).await;
+    let r = srv
+        .admin(Method::POST, "/admin/v1/Accounts", &[("Sid", "ACshort")])
+        .await;
+    assert_eq!(
+        (r.status, r.body["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(21470))
+    );
+    let r = srv
+        .admin(Method::GET, "/admin/v1/Accounts/ACnothing", &[])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = srv.admin(Method::POST, "/admin/v1/Clock", &[]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -60,16 +84,32 @@ async fn admin_refuses_bad_input(srv: &TestServer) {
 async fn bootstrap_keeps_fixed_credentials(srv: &TestServer) {
     let sid = format!("AC{}", "ab".repeat(16));
     let store = &*srv.store;
-    let out = bootstrap::run(store, 0, Some(&sid), Some("first-token")).await.unwrap();
+    let out = bootstrap::run(store, 0, Some(&sid), Some("first-token"))
+        .await
+        .unwrap();
     assert!(matches!(out, Outcome::Fixed(ref a) if a.sid == sid && a.auth_token == "first-token"));
     // Restarting with another token makes exactly those credentials valid.
-    bootstrap::run(store, 0, Some(&sid), Some("second-token")).await.unwrap();
-    let creds = Creds { sid: sid.clone(), token: "second-token".into() };
-    assert_eq!(srv.get(&account_path(&sid), &creds).await.status, StatusCode::OK);
-    let old = Creds { sid: sid.clone(), token: "first-token".into() };
+    bootstrap::run(store, 0, Some(&sid), Some("second-token"))
+        .await
+        .unwrap();
+    let creds = Creds {
+        sid: sid.clone(),
+        token: "second-token".into(),
+    };
+    assert_eq!(
+        srv.get(&account_path(&sid), &creds).await.status,
+        StatusCode::OK
+    );
+    let old = Creds {
+        sid: sid.clone(),
+        token: "first-token".into(),
+    };
     assert_eq!(srv.get(&account_path(&sid), &old).await.code(), 20003);
     // Accounts exist: nothing is created or printed.
-    assert!(matches!(bootstrap::run(store, 0, None, None).await.unwrap(), Outcome::Existing));
+    assert!(matches!(
+        bootstrap::run(store, 0, None, None).await.unwrap(),
+        Outcome::Existing
+    ));
     assert!(bootstrap::run(store, 0, Some(&sid), None).await.is_err());
 }
 

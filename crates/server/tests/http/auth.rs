@@ -10,15 +10,33 @@ async fn missing_or_wrong_credentials_are_20003(srv: &TestServer) {
     let r = srv.request(Method::GET, &path, None, &[]).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, 20003));
     assert_eq!(r.body["message"], "Authenticate");
-    assert!(r.headers.get("www-authenticate").unwrap().to_str().unwrap().starts_with("Basic"));
-    let wrong = Creds { sid: srv.main.sid.clone(), token: "0".repeat(32) };
+    assert!(r
+        .headers
+        .get("www-authenticate")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("Basic"));
+    let wrong = Creds {
+        sid: srv.main.sid.clone(),
+        token: "0".repeat(32),
+    };
     assert_eq!(srv.get(&path, &wrong).await.code(), 20003);
-    let nobody = Creds { sid: format!("AC{}", "f".repeat(32)), token: srv.main.token.clone() };
+    let nobody = Creds {
+        sid: format!("AC{}", "f".repeat(32)),
+        token: srv.main.token.clone(),
+    };
     assert_eq!(srv.get(&path, &nobody).await.code(), 20003);
-    let junk = Creds { sid: "not-a-sid".into(), token: "x".into() };
+    let junk = Creds {
+        sid: "not-a-sid".into(),
+        token: "x".into(),
+    };
     assert_eq!(srv.get(&path, &junk).await.code(), 20003);
     // A token that is a prefix of the real one is still wrong (no partial matches).
-    let prefix = Creds { sid: srv.main.sid.clone(), token: srv.main.token[..31].to_owned() };
+    let prefix = Creds {
+        sid: srv.main.sid.clone(),
+        token: srv.main.token[..31].to_owned(),
+    };
     assert_eq!(srv.get(&path, &prefix).await.code(), 20003);
 }
 
@@ -32,9 +50,14 @@ async fn credential_matrix(srv: &TestServer) {
     let all = [("A", &a), ("A1", &a1), ("A2", &a2), ("B", &b), ("B1", &b1)];
     // (credential, target) pairs that must succeed; everything else must be 401/20003.
     let allowed = [
-        ("A", "A"), ("A", "A1"), ("A", "A2"),
-        ("A1", "A1"), ("A2", "A2"),
-        ("B", "B"), ("B", "B1"), ("B1", "B1"),
+        ("A", "A"),
+        ("A", "A1"),
+        ("A", "A2"),
+        ("A1", "A1"),
+        ("A2", "A2"),
+        ("B", "B"),
+        ("B", "B1"),
+        ("B1", "B1"),
     ];
     for (cname, creds) in all {
         for (tname, target) in all {
@@ -42,7 +65,12 @@ async fn credential_matrix(srv: &TestServer) {
             // Fetch.
             let r = srv.get(&account_path(&target.sid), creds).await;
             if expect_ok {
-                assert_eq!(r.status, StatusCode::OK, "{cname} fetching {tname}: {}", r.body);
+                assert_eq!(
+                    r.status,
+                    StatusCode::OK,
+                    "{cname} fetching {tname}: {}",
+                    r.body
+                );
                 assert_eq!(r.body["sid"], target.sid.as_str());
             } else {
                 assert_eq!(
@@ -53,10 +81,19 @@ async fn credential_matrix(srv: &TestServer) {
             }
             // Update (a name change: allowed to whoever reaches the account).
             let r = srv
-                .post(&account_path(&target.sid), creds, &[("FriendlyName", "probe")])
+                .post(
+                    &account_path(&target.sid),
+                    creds,
+                    &[("FriendlyName", "probe")],
+                )
                 .await;
             if expect_ok {
-                assert_eq!(r.status, StatusCode::OK, "{cname} renaming {tname}: {}", r.body);
+                assert_eq!(
+                    r.status,
+                    StatusCode::OK,
+                    "{cname} renaming {tname}: {}",
+                    r.body
+                );
             } else {
                 assert_eq!(r.code(), 20003, "{cname} renaming {tname}");
             }
@@ -66,8 +103,14 @@ async fn credential_matrix(srv: &TestServer) {
 
 async fn closed_accounts_credentials_stop_working(srv: &TestServer) {
     let sub = srv.subaccount(&srv.main, "closing").await;
-    assert_eq!(srv.get(&account_path(&sub.sid), &sub).await.status, StatusCode::OK);
-    assert_eq!(srv.set_status(&srv.main, &sub.sid, "closed").await.status, StatusCode::OK);
+    assert_eq!(
+        srv.get(&account_path(&sub.sid), &sub).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        srv.set_status(&srv.main, &sub.sid, "closed").await.status,
+        StatusCode::OK
+    );
     let r = srv.get(&account_path(&sub.sid), &sub).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, 20003));
     // Its history stays visible to the main account.

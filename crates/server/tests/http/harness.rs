@@ -46,7 +46,9 @@ pub struct Reply {
 impl Reply {
     /// The Twilio error code of an error body.
     pub fn code(&self) -> i64 {
-        self.body["code"].as_i64().unwrap_or_else(|| panic!("no code in {}", self.body))
+        self.body["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no code in {}", self.body))
     }
 }
 
@@ -65,7 +67,10 @@ pub async fn open_store(kind: Kind) -> Option<(Arc<dyn Store>, Option<tempfile::
                 panic!("set SWITCHBOARD_TEST_POSTGRES_URL (or SWITCHBOARD_SKIP_POSTGRES=1)");
             };
             let url = create_scratch_database(&admin).await.unwrap();
-            Some((Arc::new(PostgresStore::connect(&url, 8).await.unwrap()), None))
+            Some((
+                Arc::new(PostgresStore::connect(&url, 8).await.unwrap()),
+                None,
+            ))
         }
     }
 }
@@ -78,7 +83,9 @@ impl TestServer {
 
     pub async fn start_with(kind: Kind, admin_token: Option<&str>) -> Option<Self> {
         let (store, dir) = open_store(kind).await?;
-        let main = operator::create_main(&*store, START_MS, CreateMain::default()).await.unwrap();
+        let main = operator::create_main(&*store, START_MS, CreateMain::default())
+            .await
+            .unwrap();
         let server = app::start(
             ServerConfig {
                 listen: "127.0.0.1:0".parse().unwrap(),
@@ -91,7 +98,10 @@ impl TestServer {
         .unwrap();
         Some(TestServer {
             base: format!("http://{}", server.addr()),
-            main: Creds { sid: main.sid, token: main.auth_token },
+            main: Creds {
+                sid: main.sid,
+                token: main.auth_token,
+            },
             store,
             server: Some(server),
             http: reqwest::Client::new(),
@@ -112,7 +122,9 @@ impl TestServer {
         creds: Option<&Creds>,
         form: &[(&str, &str)],
     ) -> Reply {
-        let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(c) = creds {
             req = req.basic_auth(&c.sid, Some(&c.token));
         }
@@ -128,7 +140,11 @@ impl TestServer {
         } else {
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
         };
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str, creds: &Creds) -> Reply {
@@ -151,30 +167,53 @@ impl TestServer {
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = resp.json().await.unwrap_or(Value::Null);
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Create a subaccount of `owner` and return its credentials.
     pub async fn subaccount(&self, owner: &Creds, name: &str) -> Creds {
-        let r = self.post("/2010-04-01/Accounts.json", owner, &[("FriendlyName", name)]).await;
+        let r = self
+            .post(
+                "/2010-04-01/Accounts.json",
+                owner,
+                &[("FriendlyName", name)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         creds_of(&r.body)
     }
 
     /// Another main account, created through the admin API.
     pub async fn other_main(&self) -> Creds {
-        let r = self.admin(Method::POST, "/admin/v1/Accounts", &[("FriendlyName", "Other")]).await;
+        let r = self
+            .admin(
+                Method::POST,
+                "/admin/v1/Accounts",
+                &[("FriendlyName", "Other")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         creds_of(&r.body)
     }
 
     pub async fn set_status(&self, by: &Creds, sid: &str, status: &str) -> Reply {
-        self.post(&format!("/2010-04-01/Accounts/{sid}.json"), by, &[("Status", status)]).await
+        self.post(
+            &format!("/2010-04-01/Accounts/{sid}.json"),
+            by,
+            &[("Status", status)],
+        )
+        .await
     }
 
     pub async fn advance_days(&self, days: i64) -> Reply {
         let secs = (days * DAY_S).to_string();
-        let r = self.admin(Method::POST, "/admin/v1/Clock", &[("Advance", &secs)]).await;
+        let r = self
+            .admin(Method::POST, "/admin/v1/Clock", &[("Advance", &secs)])
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r
     }

@@ -6,7 +6,12 @@ use serde_json::Value;
 use crate::harness::*;
 
 fn sids(page: &Value) -> Vec<String> {
-    page["accounts"].as_array().unwrap().iter().map(|a| a["sid"].as_str().unwrap().into()).collect()
+    page["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sid"].as_str().unwrap().into())
+        .collect()
 }
 
 async fn next_and_previous_links_walk_every_account_once(srv: &TestServer) {
@@ -40,16 +45,23 @@ async fn next_and_previous_links_walk_every_account_once(srv: &TestServer) {
     let back = srv.get(prev, &srv.main).await;
     assert_eq!(sids(&back.body), sids(&pages[1]));
     assert_eq!(back.body["page"], 1);
-    let back = srv.get(back.body["previous_page_uri"].as_str().unwrap(), &srv.main).await;
+    let back = srv
+        .get(back.body["previous_page_uri"].as_str().unwrap(), &srv.main)
+        .await;
     assert_eq!(sids(&back.body), sids(&pages[0]));
     assert!(back.body["previous_page_uri"].is_null());
 }
 
 async fn an_empty_list_has_the_empty_envelope(srv: &TestServer) {
-    let p = srv.get("/2010-04-01/Accounts.json?FriendlyName=nobody", &srv.main).await;
+    let p = srv
+        .get("/2010-04-01/Accounts.json?FriendlyName=nobody", &srv.main)
+        .await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(p.body["accounts"], serde_json::json!([]));
-    assert_eq!((p.body["start"].as_i64(), p.body["end"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(
+        (p.body["start"].as_i64(), p.body["end"].as_i64()),
+        (Some(0), Some(0))
+    );
     assert!(p.body["next_page_uri"].is_null() && p.body["previous_page_uri"].is_null());
     let keys: Vec<_> = p.body.as_object().unwrap().keys().cloned().collect();
     assert_eq!(keys.len(), 9, "{keys:?}");
@@ -64,10 +76,14 @@ async fn malformed_paging_parameters_are_400(srv: &TestServer) {
         ("PageToken=garbage", 21481),
         ("PageToken=PA", 21481),
     ] {
-        let r = srv.get(&format!("/2010-04-01/Accounts.json?{q}"), &srv.main).await;
+        let r = srv
+            .get(&format!("/2010-04-01/Accounts.json?{q}"), &srv.main)
+            .await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, code), "{q}");
     }
-    let r = srv.get("/2010-04-01/Accounts.json?PageSize=1000", &srv.main).await;
+    let r = srv
+        .get("/2010-04-01/Accounts.json?PageSize=1000", &srv.main)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
