@@ -12,9 +12,12 @@ CREATE TABLE accounts (
     date_created       BIGINT  NOT NULL,
     date_updated       BIGINT  NOT NULL,
     closed_at          BIGINT,
+    -- Main accounts: subaccounts that are not closed (the limit's count, kept in step).
+    open_subaccounts   BIGINT  NOT NULL DEFAULT 0,
     subaccount_limit   BIGINT  NOT NULL,
     auto_delete_closed BOOLEAN NOT NULL
 );
 CREATE INDEX accounts_tree ON accounts (tree_sid, seq);
-CREATE INDEX accounts_owner_status ON accounts (owner_sid, status);
+-- Deleting a subaccount checks the owner_sid foreign key through this index.
+CREATE INDEX accounts_owner ON accounts (owner_sid);
 CREATE INDEX accounts_closed ON accounts (closed_at) WHERE closed_at IS NOT NULL;

@@ -14,7 +14,7 @@ use crate::{pg_error, pool_error, PostgresStore};
 /// Every account query selects these columns, with the parent joined as `p`.
 const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
      p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
-     a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+     a.open_subaccounts, a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
 
 /// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
 const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
@@ -40,7 +40,8 @@ fn record(r: &Row) -> Result<AccountRecord> {
         date_updated: r.get(9),
         closed_at: r.get(10),
         subaccount_limit: r.get(11),
-        auto_delete_closed: r.get(12),
+        open_subaccounts: r.get(12),
+        auto_delete_closed: r.get(13),
     })
 }
 
@@ -58,6 +59,17 @@ async fn load(c: &impl GenericClient, sid: &str, lock: &str) -> Result<Option<Ac
 
 async fn load_required(c: &impl GenericClient, sid: &str, lock: &str) -> Result<AccountRecord> {
     load(c, sid, lock).await?.ok_or(StoreError::NotFound)
+}
+
+/// Keep a main account's count of open subaccounts in step with creates and closures.
+async fn adjust_open_subaccounts(c: &impl GenericClient, main_sid: &str, by: i64) -> Result<()> {
+    c.execute(
+        "UPDATE accounts SET open_subaccounts = open_subaccounts + $2 WHERE sid = $1",
+        &[&main_sid, &by],
+    )
+    .await
+    .map(drop)
+    .map_err(pg_error)
 }
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -146,15 +158,8 @@ impl Store for PostgresStore {
         let tx = c.transaction().await.map_err(pg_error)?;
         // Locking the owner serialises concurrent creates in one tree, so the count holds.
         let owner = load_required(&tx, &new.owner_sid, "FOR UPDATE OF a").await?;
-        let open: i64 = tx
-            .query_one(
-                "SELECT COUNT(*) FROM accounts WHERE owner_sid = $1 AND status != 'closed'",
-                &[&owner.sid],
-            )
-            .await
-            .map_err(pg_error)?
-            .get(0);
-        rules::check_can_create_subaccount(&owner, open)?;
+        rules::check_can_create_subaccount(&owner)?;
+        adjust_open_subaccounts(&tx, &owner.sid, 1).await?;
         let sid = sid::new_sid(sid::prefix::ACCOUNT);
         tx.execute(
             "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
@@ -188,7 +193,7 @@ impl Store for PostgresStore {
             .ok_or(StoreError::NotFound)?
             .get(0);
         if let Some(owner) = &owner {
-            tx.execute("SELECT 1 FROM accounts WHERE sid = $1 FOR SHARE", &[owner])
+            tx.execute("SELECT 1 FROM accounts WHERE sid = $1 FOR UPDATE", &[owner])
                 .await
                 .map_err(pg_error)?;
         }
@@ -197,6 +202,9 @@ impl Store for PostgresStore {
             rules::check_api_status_change(&target, new)?;
         }
         let closed_at = rules::closed_at_after(&target, update.status, update.now);
+        if let (true, Some(owner)) = (rules::closes(&target, update.status), &owner) {
+            adjust_open_subaccounts(&tx, owner, -1).await?;
+        }
         tx.execute(
             "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
              status = COALESCE($3, status), closed_at = $4, date_updated = $5 WHERE sid = $1",

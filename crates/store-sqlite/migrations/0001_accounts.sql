@@ -12,9 +12,12 @@ CREATE TABLE accounts (
     date_created       INTEGER NOT NULL,
     date_updated       INTEGER NOT NULL,
     closed_at          INTEGER,
+    -- Main accounts: subaccounts that are not closed (the limit's count, kept in step).
+    open_subaccounts   INTEGER NOT NULL DEFAULT 0,
     subaccount_limit   INTEGER NOT NULL,
     auto_delete_closed INTEGER NOT NULL
 );
 CREATE INDEX accounts_tree ON accounts (tree_sid, seq);
-CREATE INDEX accounts_owner_status ON accounts (owner_sid, status);
+-- Deleting a subaccount checks the owner_sid foreign key through this index.
+CREATE INDEX accounts_owner ON accounts (owner_sid);
 CREATE INDEX accounts_closed ON accounts (closed_at) WHERE closed_at IS NOT NULL;

@@ -14,7 +14,7 @@ use crate::SqliteStore;
 /// Every account query selects these columns, with the parent joined as `p`.
 const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
      p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
-     a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+     a.open_subaccounts, a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
 
 /// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
 const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
@@ -41,7 +41,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<AccountRecord> {
         date_updated: r.get(9)?,
         closed_at: r.get(10)?,
         subaccount_limit: r.get(11)?,
-        auto_delete_closed: r.get(12)?,
+        open_subaccounts: r.get(12)?,
+        auto_delete_closed: r.get(13)?,
     })
 }
 
@@ -53,6 +54,16 @@ fn load(conn: &Connection, sid: &str) -> Result<Option<AccountRecord>> {
 
 fn load_required(conn: &Connection, sid: &str) -> Result<AccountRecord> {
     load(conn, sid)?.ok_or(StoreError::NotFound)
+}
+
+/// Keep a main account's count of open subaccounts in step with creates and closures.
+fn adjust_open_subaccounts(conn: &Connection, main_sid: &str, by: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE accounts SET open_subaccounts = open_subaccounts + ?2 WHERE sid = ?1",
+    )
+    .and_then(|mut st| st.execute(params![main_sid, by]))
+    .map(drop)
+    .map_err(sql_error)
 }
 
 /// Keyset-paged account query: `filters` are SQL conditions on `a`/`p` with `?` params.
@@ -140,15 +151,10 @@ impl Store for SqliteStore {
     async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord> {
         self.writer
             .write(move |c| {
-                // The writer is the only one writing, so count-then-insert cannot race.
+                // The writer is the only one writing, so check-then-insert cannot race.
                 let owner = load_required(c, &new.owner_sid)?;
-                let open: i64 = c
-                    .prepare_cached(
-                        "SELECT COUNT(*) FROM accounts WHERE owner_sid = ?1 AND status != 'closed'",
-                    )
-                    .and_then(|mut st| st.query_row([&owner.sid], |r| r.get(0)))
-                    .map_err(sql_error)?;
-                rules::check_can_create_subaccount(&owner, open)?;
+                rules::check_can_create_subaccount(&owner)?;
+                adjust_open_subaccounts(c, &owner.sid, 1)?;
                 let sid = sid::new_sid(sid::prefix::ACCOUNT);
                 c.prepare_cached(
                     "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, \
@@ -181,6 +187,11 @@ impl Store for SqliteStore {
                     rules::check_api_status_change(&target, new)?;
                 }
                 let closed_at = rules::closed_at_after(&target, update.status, update.now);
+                if let (true, Some(owner)) =
+                    (rules::closes(&target, update.status), &target.owner_sid)
+                {
+                    adjust_open_subaccounts(c, owner, -1)?;
+                }
                 c.prepare_cached(
                     "UPDATE accounts SET friendly_name = COALESCE(?2, friendly_name), \
                      status = COALESCE(?3, status), closed_at = ?4, date_updated = ?5 WHERE sid = ?1",

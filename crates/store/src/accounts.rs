@@ -82,8 +82,10 @@ pub struct AccountRecord {
     pub date_created: i64,
     pub date_updated: i64,
     pub closed_at: Option<i64>,
-    /// Main accounts: how many open subaccounts they may have.
+    /// Main accounts: how many subaccounts that are not closed they may have.
     pub subaccount_limit: i64,
+    /// Main accounts: how many subaccounts they have that are not closed.
+    pub open_subaccounts: i64,
     /// Main accounts: whether closed subaccounts are deleted after [`CLOSED_RETENTION_MS`].
     pub auto_delete_closed: bool,
 }
@@ -186,6 +188,7 @@ mod tests {
             date_updated: 0,
             closed_at: None,
             subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
+            open_subaccounts: 0,
             auto_delete_closed: true,
         }
     }

@@ -4,19 +4,16 @@
 use crate::accounts::{AccountRecord, AccountStatus};
 use crate::error::RuleViolation;
 
-/// May `owner`, which already has `open_subaccounts` subaccounts that are not closed, create
-/// another one?
-pub fn check_can_create_subaccount(
-    owner: &AccountRecord,
-    open_subaccounts: i64,
-) -> Result<(), RuleViolation> {
+/// May `owner` create another subaccount? (Its `open_subaccounts` must be read in the same
+/// transaction that inserts.)
+pub fn check_can_create_subaccount(owner: &AccountRecord) -> Result<(), RuleViolation> {
     if !owner.is_main() {
         return Err(RuleViolation::SubaccountCannotOwn);
     }
     if owner.effective_status() != AccountStatus::Active {
         return Err(RuleViolation::AccountNotActive);
     }
-    if open_subaccounts >= owner.effective_subaccount_limit() {
+    if owner.open_subaccounts >= owner.effective_subaccount_limit() {
         return Err(RuleViolation::SubaccountLimit);
     }
     Ok(())
@@ -62,6 +59,11 @@ pub fn check_operator_update(
     Ok(())
 }
 
+/// True when this change closes an account that was open (its owner's count drops).
+pub fn closes(target: &AccountRecord, new: Option<AccountStatus>) -> bool {
+    target.status != AccountStatus::Closed && new == Some(AccountStatus::Closed)
+}
+
 /// When a status change records a closure time.
 pub fn closed_at_after(
     target: &AccountRecord,
@@ -95,6 +97,7 @@ mod tests {
             date_updated: 0,
             closed_at: None,
             subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
+            open_subaccounts: 0,
             auto_delete_closed: true,
         }
     }
@@ -143,26 +146,38 @@ mod tests {
 
     #[test]
     fn subaccount_creation() {
+        let with = |r: &AccountRecord, open| AccountRecord {
+            open_subaccounts: open,
+            ..r.clone()
+        };
         let m = main(Active, AccountType::Full, 2);
-        assert_eq!(check_can_create_subaccount(&m, 1), Ok(()));
+        assert_eq!(check_can_create_subaccount(&with(&m, 1)), Ok(()));
         assert_eq!(
-            check_can_create_subaccount(&m, 2),
+            check_can_create_subaccount(&with(&m, 2)),
             Err(RuleViolation::SubaccountLimit)
         );
         let t = main(Active, AccountType::Trial, 1000);
-        assert_eq!(check_can_create_subaccount(&t, 0), Ok(()));
+        assert_eq!(check_can_create_subaccount(&with(&t, 0)), Ok(()));
         assert_eq!(
-            check_can_create_subaccount(&t, 1),
+            check_can_create_subaccount(&with(&t, 1)),
             Err(RuleViolation::SubaccountLimit)
         );
         assert_eq!(
-            check_can_create_subaccount(&sub(Active, Active), 0),
+            check_can_create_subaccount(&sub(Active, Active)),
             Err(RuleViolation::SubaccountCannotOwn)
         );
         assert_eq!(
-            check_can_create_subaccount(&main(Suspended, AccountType::Full, 10), 0),
+            check_can_create_subaccount(&main(Suspended, AccountType::Full, 10)),
             Err(RuleViolation::AccountNotActive)
         );
+    }
+
+    #[test]
+    fn only_a_first_closure_closes() {
+        assert!(closes(&sub(Active, Active), Some(Closed)));
+        assert!(closes(&sub(Suspended, Active), Some(Closed)));
+        assert!(!closes(&sub(Closed, Active), Some(Closed)));
+        assert!(!closes(&sub(Active, Active), Some(Suspended)));
     }
 
     #[test]
