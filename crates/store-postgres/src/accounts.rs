@@ -61,15 +61,22 @@ async fn load_required(c: &impl GenericClient, sid: &str, lock: &str) -> Result<
     load(c, sid, lock).await?.ok_or(StoreError::NotFound)
 }
 
+/// Run a statement through the connection's statement cache: a plain `execute(&str)` would
+/// prepare it again each time, one more round trip (while row locks are held).
+async fn exec(c: &impl GenericClient, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+    let st = c.prepare_cached(sql).await.map_err(pg_error)?;
+    c.execute(&st, params).await.map_err(pg_error)
+}
+
 /// Keep a main account's count of open subaccounts in step with creates and closures.
 async fn adjust_open_subaccounts(c: &impl GenericClient, main_sid: &str, by: i64) -> Result<()> {
-    c.execute(
+    exec(
+        c,
         "UPDATE accounts SET open_subaccounts = open_subaccounts + $2 WHERE sid = $1",
         &[&main_sid, &by],
     )
     .await
     .map(drop)
-    .map_err(pg_error)
 }
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -134,7 +141,8 @@ impl Store for PostgresStore {
             .sid
             .unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
         let token = new.auth_token.unwrap_or_else(sid::new_secret);
-        c.execute(
+        exec(
+            &c,
             "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
              type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
              VALUES ($1, NULL, $1, $2, $3, 'active', $4, $5, $5, $6, $7)",
@@ -148,8 +156,7 @@ impl Store for PostgresStore {
                 &new.auto_delete_closed,
             ],
         )
-        .await
-        .map_err(pg_error)?;
+        .await?;
         load_required(&c, &sid, "").await
     }
 
@@ -160,24 +167,54 @@ impl Store for PostgresStore {
         let owner = load_required(&tx, &new.owner_sid, "FOR UPDATE OF a").await?;
         rules::check_can_create_subaccount(&owner)?;
         adjust_open_subaccounts(&tx, &owner.sid, 1).await?;
-        let sid = sid::new_sid(sid::prefix::ACCOUNT);
-        tx.execute(
-            "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
-             type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
-             VALUES ($1, $2, $2, $3, $4, 'active', $5, $6, $6, $7, FALSE)",
-            &[
-                &sid,
-                &owner.sid,
-                &new.friendly_name,
-                &sid::new_secret(),
-                &owner.account_type.as_str(),
-                &new.now,
-                &DEFAULT_SUBACCOUNT_LIMIT,
-            ],
-        )
-        .await
-        .map_err(pg_error)?;
-        let created = load_required(&tx, &sid, "").await?;
+        let created = AccountRecord {
+            seq: 0,
+            sid: sid::new_sid(sid::prefix::ACCOUNT),
+            owner_sid: Some(owner.sid.clone()),
+            friendly_name: new.friendly_name,
+            auth_token: sid::new_secret(),
+            status: AccountStatus::Active,
+            parent_status: Some(owner.status),
+            account_type: owner.account_type,
+            date_created: new.now,
+            date_updated: new.now,
+            closed_at: None,
+            subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
+            open_subaccounts: 0,
+            auto_delete_closed: false,
+        };
+        // The record is built here rather than read back: one round trip less under the lock.
+        let st = tx
+            .prepare_cached(
+                "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
+                 type, date_created, date_updated, subaccount_limit, open_subaccounts, \
+                 auto_delete_closed) \
+                 VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING seq",
+            )
+            .await
+            .map_err(pg_error)?;
+        let row = tx
+            .query_one(
+                &st,
+                &[
+                    &created.sid,
+                    &owner.sid,
+                    &created.friendly_name,
+                    &created.auth_token,
+                    &created.status.as_str(),
+                    &created.account_type.as_str(),
+                    &created.date_created,
+                    &created.subaccount_limit,
+                    &created.open_subaccounts,
+                    &created.auto_delete_closed,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        let created = AccountRecord {
+            seq: row.get(0),
+            ..created
+        };
         tx.commit().await.map_err(pg_error)?;
         Ok(created)
     }
@@ -193,9 +230,12 @@ impl Store for PostgresStore {
             .ok_or(StoreError::NotFound)?
             .get(0);
         if let Some(owner) = &owner {
-            tx.execute("SELECT 1 FROM accounts WHERE sid = $1 FOR UPDATE", &[owner])
-                .await
-                .map_err(pg_error)?;
+            exec(
+                &tx,
+                "SELECT 1 FROM accounts WHERE sid = $1 FOR UPDATE",
+                &[owner],
+            )
+            .await?;
         }
         let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
         if let Some(new) = update.status {
@@ -205,7 +245,8 @@ impl Store for PostgresStore {
         if let (true, Some(owner)) = (rules::closes(&target, update.status), &owner) {
             adjust_open_subaccounts(&tx, owner, -1).await?;
         }
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
              status = COALESCE($3, status), closed_at = $4, date_updated = $5 WHERE sid = $1",
             &[
@@ -216,8 +257,7 @@ impl Store for PostgresStore {
                 &update.now,
             ],
         )
-        .await
-        .map_err(pg_error)?;
+        .await?;
         let updated = load_required(&tx, sid, "").await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(updated)
@@ -232,7 +272,8 @@ impl Store for PostgresStore {
         let tx = c.transaction().await.map_err(pg_error)?;
         let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
         rules::check_operator_update(&target, update.status)?;
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
              status = COALESCE($3, status), subaccount_limit = COALESCE($4, subaccount_limit), \
              auto_delete_closed = COALESCE($5, auto_delete_closed), \
@@ -247,8 +288,7 @@ impl Store for PostgresStore {
                 &update.now,
             ],
         )
-        .await
-        .map_err(pg_error)?;
+        .await?;
         let updated = load_required(&tx, sid, "").await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(updated)
@@ -285,13 +325,13 @@ impl Store for PostgresStore {
         let c = self.pool.get().await.map_err(pool_error)?;
         // Resources owned by accounts are deleted here too as they are added, before the
         // accounts themselves, in one transaction.
-        c.execute(
+        exec(
+            &c,
             "DELETE FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
              AND closed_at <= $1 AND owner_sid IN \
              (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed)",
             &[&(now - retention_ms)],
         )
         .await
-        .map_err(pg_error)
     }
 }

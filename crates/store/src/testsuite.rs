@@ -102,6 +102,11 @@ pub async fn subaccounts_are_listed_with_their_tree(store: &dyn Store) {
     assert_eq!(a.owner_sid.as_deref(), Some(main.sid.as_str()));
     assert_eq!(a.parent_status, Some(AccountStatus::Active));
     assert_eq!(a.friendly_name, "alpha");
+    assert_eq!(
+        store.account(&a.sid).await.unwrap().as_ref(),
+        Some(&a),
+        "created = stored"
+    );
 
     let page = store
         .list_accounts(&tree(&main.sid), PageRequest::first(50))
