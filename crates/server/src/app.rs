@@ -56,6 +56,12 @@ pub fn router(state: AppState) -> Router {
             routes::admin::require_token,
         )));
     }
+    with_layers(app, state)
+}
+
+/// What every route gets: Twilio-shaped 404 and 405, the request path for error bodies,
+/// panics turned into Twilio's 500, and request tracing.
+pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(remember_path))

@@ -1,5 +1,7 @@
 //! Error bodies: shape, codes and statuses for the generic failures.
 
+use std::future::IntoFuture;
+
 use reqwest::{Method, StatusCode};
 
 use crate::harness::*;
@@ -67,3 +69,38 @@ crate::both_stores!(
     wrong_methods_are_405,
     health_is_ok
 );
+
+/// A panicking handler answers Twilio's generic 500; the cause stays in the log.
+#[tokio::test]
+async fn panics_become_a_generic_500() {
+    use std::sync::Arc;
+    use switchboard::app::{with_layers, AppState};
+    use switchboard::clock::ManualClock;
+    use switchboard::jobs::Jobs;
+
+    let (store, _dir) = open_store(Kind::Sqlite).await.unwrap();
+    let clock = Arc::new(ManualClock::starting_at(START_MS));
+    let state = AppState {
+        jobs: Arc::new(Jobs::new(store.clone(), clock.clone())),
+        store,
+        clock,
+        admin_token: None,
+    };
+    let app = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async { panic!("secret internal detail") as &str }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, with_layers(app, state)).into_future());
+    let r = reqwest::get(format!("http://{addr}/boom")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let text = r.text().await.unwrap();
+    assert!(!text.contains("secret"), "{text}");
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (body["code"].as_i64(), body["status"].as_i64()),
+        (Some(20500), Some(500))
+    );
+    assert_eq!(body["message"], "Internal Server Error");
+}
