@@ -1,13 +1,12 @@
 //! Accounts on SQLite.
 
 use async_trait::async_trait;
-use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_store::rules;
 use switchboard_store::*;
-use switchboard_wire::page::Cursor;
 use switchboard_wire::sid;
 
+use crate::query::{keyset_page, Filter};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -46,13 +45,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<AccountRecord> {
     })
 }
 
-fn load(conn: &Connection, sid: &str) -> Result<Option<AccountRecord>> {
+pub(crate) fn load(conn: &Connection, sid: &str) -> Result<Option<AccountRecord>> {
     conn.prepare_cached(&format!("{SELECT} WHERE a.sid = ?1"))
         .and_then(|mut st| st.query_row([sid], row).optional())
         .map_err(sql_error)
 }
 
-fn load_required(conn: &Connection, sid: &str) -> Result<AccountRecord> {
+pub(crate) fn load_required(conn: &Connection, sid: &str) -> Result<AccountRecord> {
     load(conn, sid)?.ok_or(StoreError::NotFound)
 }
 
@@ -66,46 +65,12 @@ fn adjust_open_subaccounts(conn: &Connection, main_sid: &str, by: i64) -> Result
     .map_err(sql_error)
 }
 
-/// Keyset-paged account query: `filters` are SQL conditions on `a`/`p` with `?` params.
-fn page(
-    conn: &Connection,
-    mut conds: Vec<String>,
-    mut args: Vec<Value>,
-    req: PageRequest,
-) -> Result<PageSlice<AccountRecord>> {
-    match req.cursor {
-        Cursor::Start => {}
-        Cursor::After(k) => {
-            conds.push("a.seq > ?".into());
-            args.push(Value::Integer(k));
-        }
-        Cursor::Before(k) => {
-            conds.push("a.seq < ?".into());
-            args.push(Value::Integer(k));
-        }
-    }
-    let order = if req.descending() { "DESC" } else { "ASC" };
-    let sql = format!(
-        "{SELECT} WHERE {} ORDER BY a.seq {order} LIMIT {}",
-        conds.join(" AND "),
-        req.fetch_limit()
-    );
-    let rows = conn
-        .prepare_cached(&sql)
-        .and_then(|mut st| {
-            st.query_map(rusqlite::params_from_iter(args), row)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .map_err(sql_error)?;
-    Ok(PageSlice::from_rows(rows, req, |r| r.seq))
+fn page(conn: &Connection, filter: Filter, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
+    keyset_page(conn, SELECT, "a.seq", filter, req, row, |r| r.seq)
 }
 
 #[async_trait]
-impl Store for SqliteStore {
-    fn kind(&self) -> &'static str {
-        "sqlite"
-    }
-
+impl AccountStore for SqliteStore {
     async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
         let sid = sid.to_owned();
         self.readers.read(move |c| load(c, &sid)).await
@@ -191,6 +156,7 @@ impl Store for SqliteStore {
                     (rules::closes(&target, update.status), &target.owner_sid)
                 {
                     adjust_open_subaccounts(c, owner, -1)?;
+                    crate::incoming_phone_numbers::release_all(c, &sid, update.now)?;
                 }
                 c.prepare_cached(
                     "UPDATE accounts SET friendly_name = COALESCE(?2, friendly_name), \
@@ -249,43 +215,58 @@ impl Store for SqliteStore {
         query: &AccountListQuery,
         req: PageRequest,
     ) -> Result<PageSlice<AccountRecord>> {
-        let mut conds = vec!["a.tree_sid = ?".to_string()];
-        let mut args = vec![Value::Text(query.tree_sid.clone())];
-        if let Some(only) = &query.only_sid {
-            conds.push("a.sid = ?".into());
-            args.push(Value::Text(only.clone()));
-        }
-        if let Some(name) = &query.friendly_name {
-            conds.push("a.friendly_name = ?".into());
-            args.push(Value::Text(name.clone()));
-        }
-        if let Some(st) = query.status {
-            conds.push(format!("{EFFECTIVE_STATUS} = ?"));
-            args.push(Value::Text(st.as_str().into()));
-        }
-        self.readers.read(move |c| page(c, conds, args, req)).await
+        let mut f = Filter::new("a.tree_sid = ?", query.tree_sid.clone());
+        f.and_opt("a.sid = ?", query.only_sid.clone())
+            .and_opt("a.friendly_name = ?", query.friendly_name.clone())
+            .and_opt(
+                &format!("{EFFECTIVE_STATUS} = ?"),
+                query.status.map(|s| s.as_str().to_owned()),
+            );
+        self.readers.read(move |c| page(c, f, req)).await
     }
 
     async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
         self.readers
-            .read(move |c| page(c, vec!["a.owner_sid IS NULL".into()], vec![], req))
+            .read(move |c| {
+                let mut f = Filter::default();
+                f.and_sql("a.owner_sid IS NULL");
+                page(c, f, req)
+            })
             .await
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
         self.writer
             .write(move |c| {
-                // Resources owned by accounts are deleted here too as they are added
-                // (each table keyed by account_sid), before the accounts themselves.
+                c.execute_batch(
+                    "CREATE TEMP TABLE IF NOT EXISTS purge_set (sid TEXT PRIMARY KEY); \
+                     DELETE FROM purge_set;",
+                )
+                .map_err(sql_error)?;
                 c.prepare_cached(
-                    "DELETE FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
-                     AND closed_at <= ?1 AND owner_sid IN \
+                    "INSERT INTO purge_set (sid) SELECT sid FROM accounts WHERE owner_sid IS NOT NULL \
+                     AND status = 'closed' AND closed_at <= ?1 AND owner_sid IN \
                      (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed)",
                 )
                 .and_then(|mut st| st.execute([now - retention_ms]))
-                .map(|n| n as u64)
-                .map_err(sql_error)
+                .map_err(sql_error)?;
+                // Every table of account-owned rows, children before the accounts.
+                for table in ACCOUNT_OWNED_TABLES.iter().chain(&["accounts"]) {
+                    let column = if *table == "accounts" { "sid" } else { "account_sid" };
+                    c.execute(
+                        &format!("DELETE FROM {table} WHERE {column} IN (SELECT sid FROM purge_set)"),
+                        [],
+                    )
+                    .map_err(sql_error)?;
+                }
+                c.query_row("SELECT COUNT(*) FROM purge_set", [], |r| r.get::<_, i64>(0))
+                    .map(|n| n as u64)
+                    .map_err(sql_error)
             })
             .await
     }
 }
+
+/// Tables whose rows belong to an account (column `account_sid`); purging an account
+/// deletes from each. A new resource's table is added here.
+const ACCOUNT_OWNED_TABLES: &[&str] = &["charges", "incoming_phone_numbers", "addresses"];

@@ -7,7 +7,11 @@
 //! the writer commits. See `shared/docs/design.md` for the measurements behind this shape.
 
 mod accounts;
+mod addresses;
+mod charges;
+mod incoming_phone_numbers;
 mod migrate;
+mod query;
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -51,5 +55,11 @@ impl SqliteStore {
         let writer = worker::Writer::start(&opts.path, opts.synchronous, migrate::run)?;
         let readers = worker::Readers::start(&opts.path, opts.readers.max(1))?;
         Ok(SqliteStore { writer, readers })
+    }
+}
+
+impl switchboard_store::Store for SqliteStore {
+    fn kind(&self) -> &'static str {
+        "sqlite"
     }
 }

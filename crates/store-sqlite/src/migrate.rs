@@ -3,11 +3,18 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_accounts",
-    include_str!("../migrations/0001_accounts.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_accounts",
+        include_str!("../migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "0002_numbers",
+        include_str!("../migrations/0002_numbers.sql"),
+    ),
+];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.execute_batch(

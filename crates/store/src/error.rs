@@ -17,6 +17,18 @@ pub enum RuleViolation {
     ParentSuspended,
     #[error("operation not allowed on a subaccount")]
     NotMainAccount,
+    #[error("the phone number is not available")]
+    NumberUnavailable,
+    #[error("the phone number requires an address that satisfies its requirement")]
+    AddressRequired,
+    #[error("no such address on this account")]
+    UnknownAddress,
+    #[error("the address is required by a phone number")]
+    AddressInUse,
+    #[error("the target account is not related to the number's owner")]
+    TransferUnrelated,
+    #[error("the target account is not active")]
+    TransferTargetInactive,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,11 +1,16 @@
 //! The storage contract shared by the SQLite and Postgres implementations.
 //!
-//! Rules that must hold under concurrency (the subaccount limit, status transitions) are
-//! checked by the functions in [`rules`] *inside* the store's write transaction, so both
-//! stores enforce exactly the same rules and no race can slip between check and write.
+//! Rules that must hold under concurrency (the subaccount limit, status transitions, who
+//! owns a number) are checked by the functions in [`rules`] *inside* the store's write
+//! transaction, so both stores enforce exactly the same rules and no race can slip between
+//! check and write. Every method on a tenant-owned resource takes the owning account's SID
+//! and binds it in its queries.
 
 pub mod accounts;
+pub mod addresses;
+pub mod charges;
 pub mod error;
+pub mod incoming_phone_numbers;
 pub mod paging;
 pub mod rules;
 pub mod testsuite;
@@ -13,20 +18,24 @@ pub mod testsuite;
 use async_trait::async_trait;
 
 pub use accounts::*;
+pub use addresses::*;
+pub use charges::*;
 pub use error::{RuleViolation, StoreError};
+pub use incoming_phone_numbers::*;
 pub use paging::{PageRequest, PageSlice};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Everything the server needs from a database. One implementation per driver; handlers hold
 /// an `Arc<dyn Store>` and never see SQL.
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + PhoneNumberStore + AddressStore + ChargeStore {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;
+}
 
-    // ---- accounts -----------------------------------------------------------------------
-
+/// Accounts: main accounts and their subaccounts.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
     /// One account by SID, with its parent's status (for the effective status).
     async fn account(&self, sid: &str) -> Result<Option<AccountRecord>>;
 
@@ -41,7 +50,8 @@ pub trait Store: Send + Sync + 'static {
     async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord>;
 
     /// Change a subaccount's name and/or status through the public API; rules in
-    /// [`rules::check_api_status_change`].
+    /// [`rules::check_api_status_change`]. Closing releases the account's phone numbers in
+    /// the same transaction.
     async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord>;
 
     /// Operator changes to a main account: limit, status, auto-deletion, credentials.
@@ -61,7 +71,7 @@ pub trait Store: Send + Sync + 'static {
     /// Main accounts only (operator listing).
     async fn list_main_accounts(&self, page: PageRequest) -> Result<PageSlice<AccountRecord>>;
 
-    /// Delete, with all their data, the closed subaccounts whose main account has
+    /// Delete, with all their data (numbers, addresses, charges), the closed subaccounts whose main account has
     /// auto-deletion on and whose closure is at least `retention_ms` before `now`.
     /// Returns how many accounts were deleted.
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64>;

@@ -1,8 +1,13 @@
 //! Domain rules, as pure functions. Stores call them inside their write transactions with
 //! rows they have locked (Postgres) or read inside the single writer (SQLite).
 
+use chrono::{Months, TimeZone, Utc};
+
 use crate::accounts::{AccountRecord, AccountStatus};
+use crate::addresses::AddressRecord;
+use crate::charges::{ChargeRecord, CATEGORY_PHONE_NUMBERS};
 use crate::error::RuleViolation;
+use crate::incoming_phone_numbers::PhoneNumberRecord;
 
 /// May `owner` create another subaccount? (Its `open_subaccounts` must be read in the same
 /// transaction that inserts.)
@@ -75,6 +80,95 @@ pub fn closed_at_after(
         (None, Some(AccountStatus::Closed)) => Some(now),
         (None, _) => None,
     }
+}
+
+/// Does an address in `address_country` meet a number's `requirement` (`none`, `any`,
+/// `local`: in the number's country, `foreign`: outside it)?
+pub fn address_satisfies(requirement: &str, number_country: &str, address_country: &str) -> bool {
+    match requirement {
+        "any" => true,
+        "local" => address_country.eq_ignore_ascii_case(number_country),
+        "foreign" => !address_country.eq_ignore_ascii_case(number_country),
+        _ => true,
+    }
+}
+
+/// The address a number will point at after a purchase or an `AddressSid` update:
+/// `chosen` must belong to the account (the store looked it up there) and meet the
+/// requirement; a number with a requirement must have one.
+pub fn check_number_address(
+    requirement: &str,
+    number_country: &str,
+    given_sid: Option<&str>,
+    chosen: Option<&AddressRecord>,
+) -> Result<(), RuleViolation> {
+    match (given_sid, chosen) {
+        (Some(_), None) => Err(RuleViolation::UnknownAddress),
+        (_, Some(a)) if !address_satisfies(requirement, number_country, &a.iso_country) => {
+            Err(RuleViolation::AddressRequired)
+        }
+        (None, None) if requirement != "none" => Err(RuleViolation::AddressRequired),
+        _ => Ok(()),
+    }
+}
+
+/// May a number of a tree whose main account is `main_sid` move to `target`? (That main
+/// credentials are used is the HTTP layer's check, 21474.)
+pub fn check_transfer_target(
+    main_sid: &str,
+    target: Option<&AccountRecord>,
+) -> Result<(), RuleViolation> {
+    let target = target.ok_or(RuleViolation::TransferUnrelated)?;
+    if target.main_sid() != main_sid {
+        return Err(RuleViolation::TransferUnrelated);
+    }
+    if target.effective_status() != AccountStatus::Active {
+        return Err(RuleViolation::TransferTargetInactive);
+    }
+    Ok(())
+}
+
+/// The instant `n` calendar months after `start_ms` (a number's monthly anniversaries; the
+/// 31st falls on the last day of shorter months).
+pub fn months_after(start_ms: i64, n: u32) -> i64 {
+    let start = Utc
+        .timestamp_millis_opt(start_ms)
+        .single()
+        .unwrap_or_default();
+    start
+        .checked_add_months(Months::new(n))
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(i64::MAX)
+}
+
+/// The charge for month `k` of a number (0: the purchase), dated at that anniversary and
+/// keyed so that it is made once, whoever runs the job.
+pub fn monthly_number_charge(n: &PhoneNumberRecord, k: u32) -> ChargeRecord {
+    ChargeRecord {
+        seq: 0,
+        account_sid: n.account_sid.clone(),
+        category: CATEGORY_PHONE_NUMBERS.into(),
+        resource_sid: n.sid.clone(),
+        amount: n.monthly_price.clone(),
+        currency: "USD".into(),
+        description: format!("{} monthly fee, month {}", n.phone_number, k + 1),
+        idempotency_key: format!("{}:month:{k}", n.sid),
+        charged_at: months_after(n.date_created, k),
+    }
+}
+
+/// The `PhoneNumber` list filter as a SQL `LIKE` pattern: its digits in order, `*` for any
+/// one digit, matched anywhere in the number.
+pub fn number_like_pattern(filter: &str) -> String {
+    let body: String = filter
+        .chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '*' => Some('_'),
+            _ => None,
+        })
+        .collect();
+    format!("%{body}%")
 }
 
 #[cfg(test)]
@@ -170,6 +264,100 @@ mod tests {
             check_can_create_subaccount(&main(Suspended, AccountType::Full, 10)),
             Err(RuleViolation::AccountNotActive)
         );
+    }
+
+    fn address(country: &str) -> AddressRecord {
+        AddressRecord {
+            seq: 1,
+            sid: "ADx".into(),
+            account_sid: "ACs".into(),
+            customer_name: "c".into(),
+            friendly_name: None,
+            street: "s".into(),
+            street_secondary: None,
+            city: "c".into(),
+            region: "r".into(),
+            postal_code: "p".into(),
+            iso_country: country.into(),
+            emergency_enabled: false,
+            validated: true,
+            verified: false,
+            date_created: 0,
+            date_updated: 0,
+        }
+    }
+
+    #[test]
+    fn address_requirements() {
+        assert!(address_satisfies("any", "DE", "US"));
+        assert!(address_satisfies("local", "DE", "de"));
+        assert!(!address_satisfies("local", "DE", "FR"));
+        assert!(address_satisfies("foreign", "DE", "FR"));
+        assert!(!address_satisfies("foreign", "DE", "DE"));
+        let de = address("DE");
+        assert_eq!(check_number_address("none", "US", None, None), Ok(()));
+        assert_eq!(
+            check_number_address("local", "DE", Some("AD1"), Some(&de)),
+            Ok(())
+        );
+        assert_eq!(
+            check_number_address("local", "DE", None, None),
+            Err(RuleViolation::AddressRequired)
+        );
+        assert_eq!(
+            check_number_address("foreign", "DE", Some("AD1"), Some(&de)),
+            Err(RuleViolation::AddressRequired)
+        );
+        assert_eq!(
+            check_number_address("none", "US", Some("AD9"), None),
+            Err(RuleViolation::UnknownAddress)
+        );
+    }
+
+    #[test]
+    fn transfer_targets() {
+        let s = sub(Active, Active);
+        assert_eq!(check_transfer_target("ACm", Some(&s)), Ok(()));
+        assert_eq!(
+            check_transfer_target("ACother", Some(&s)),
+            Err(RuleViolation::TransferUnrelated)
+        );
+        assert_eq!(
+            check_transfer_target("ACm", None),
+            Err(RuleViolation::TransferUnrelated)
+        );
+        assert_eq!(
+            check_transfer_target("ACm", Some(&sub(Suspended, Active))),
+            Err(RuleViolation::TransferTargetInactive)
+        );
+        assert_eq!(
+            check_transfer_target("ACm", Some(&sub(Active, Suspended))),
+            Err(RuleViolation::TransferTargetInactive)
+        );
+        let m = main(Active, AccountType::Full, 10);
+        assert_eq!(
+            check_transfer_target("ACs", Some(&m)),
+            Ok(()),
+            "the main account itself"
+        );
+    }
+
+    #[test]
+    fn number_filters_become_like_patterns() {
+        assert_eq!(number_like_pattern("+1415"), "%1415%");
+        assert_eq!(number_like_pattern("415*55"), "%415_55%");
+        assert_eq!(number_like_pattern("(415) 555"), "%415555%");
+    }
+
+    #[test]
+    fn monthly_anniversaries() {
+        // 2015-01-31T12:00:00Z
+        let jan31 = 1_422_705_600_000;
+        let feb = Utc.timestamp_millis_opt(months_after(jan31, 1)).unwrap();
+        assert_eq!(feb.format("%Y-%m-%d %H:%M").to_string(), "2015-02-28 12:00");
+        let mar = Utc.timestamp_millis_opt(months_after(jan31, 2)).unwrap();
+        assert_eq!(mar.format("%Y-%m-%d").to_string(), "2015-03-31");
+        assert_eq!(months_after(jan31, 0), jan31);
     }
 
     #[test]

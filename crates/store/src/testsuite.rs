@@ -526,6 +526,554 @@ pub async fn closed_subaccounts_are_purged_after_retention(store: &dyn Store) {
     assert!(store.account(&kept.sid).await.unwrap().is_none());
 }
 
+fn new_number(
+    account: &str,
+    e164: &str,
+    requirement: &str,
+    country: &str,
+    now: i64,
+) -> NewPhoneNumber {
+    NewPhoneNumber {
+        account_sid: account.into(),
+        phone_number: e164.into(),
+        iso_country: country.into(),
+        number_type: "local".into(),
+        friendly_name: e164.into(),
+        address_requirements: requirement.into(),
+        beta: false,
+        capabilities: NumberCapabilities {
+            voice: true,
+            sms: true,
+            mms: false,
+            fax: false,
+        },
+        config: NumberConfig::default(),
+        monthly_price: "1.15".into(),
+        now,
+    }
+}
+
+fn address_fields(country: &str) -> AddressFields {
+    AddressFields {
+        customer_name: Some("Customer".into()),
+        street: Some("1 Main St".into()),
+        city: Some("Springfield".into()),
+        region: Some("XX".into()),
+        postal_code: Some("12345".into()),
+        iso_country: Some(country.into()),
+        ..Default::default()
+    }
+}
+
+fn rule_of<T: std::fmt::Debug>(r: Result<T>) -> RuleViolation {
+    match r {
+        Err(StoreError::Rule(v)) => v,
+        other => panic!("expected a rule violation, got {other:?}"),
+    }
+}
+
+pub async fn numbers_have_one_owner(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let other = store.create_main_account(main_account(0)).await.unwrap();
+    let n = store
+        .purchase_number(new_number(&main.sid, "+14155550100", "none", "US", 10))
+        .await
+        .unwrap();
+    assert!(n.sid.starts_with("PN") && n.sid.len() == 34);
+    assert_eq!((n.status, n.months_charged), (NumberStatus::InUse, 1));
+    assert_eq!(n.next_charge_at, rules::months_after(10, 1));
+    assert_eq!(
+        store.number(&main.sid, &n.sid).await.unwrap().as_ref(),
+        Some(&n)
+    );
+    assert!(
+        store.number(&other.sid, &n.sid).await.unwrap().is_none(),
+        "scoped to its owner"
+    );
+    assert_eq!(
+        store
+            .number_by_e164("+14155550100")
+            .await
+            .unwrap()
+            .unwrap()
+            .sid,
+        n.sid
+    );
+    let r = store
+        .purchase_number(new_number(&other.sid, "+14155550100", "none", "US", 11))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::NumberUnavailable);
+    // Concurrent purchases of one number: exactly one wins.
+    let buys = (0..8)
+        .map(|i| store.purchase_number(new_number(&other.sid, "+14155550199", "none", "US", i)));
+    let results = futures_util::future::join_all(buys).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    let owned = store
+        .owned_among(&[
+            "+14155550100".into(),
+            "+14155550199".into(),
+            "+14155550111".into(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(owned.len(), 2);
+    // Released numbers return to the pool and leave the owner's list.
+    store.release_number(&main.sid, &n.sid, 20).await.unwrap();
+    assert!(store.number(&main.sid, &n.sid).await.unwrap().is_none());
+    assert!(store
+        .owned_among(&["+14155550100".into()])
+        .await
+        .unwrap()
+        .is_empty());
+    let r = store.release_number(&main.sid, &n.sid, 21).await;
+    assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+    store
+        .purchase_number(new_number(&other.sid, "+14155550100", "none", "US", 22))
+        .await
+        .unwrap();
+    // Inactive accounts cannot buy.
+    let sub = store
+        .create_subaccount(sub(&main.sid, "s", 1))
+        .await
+        .unwrap();
+    store
+        .update_account(&sub.sid, set_status(AccountStatus::Suspended, 2))
+        .await
+        .unwrap();
+    let r = store
+        .purchase_number(new_number(&sub.sid, "+14155550122", "none", "US", 23))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::AccountNotActive);
+}
+
+pub async fn numbers_are_listed_filtered_and_updated(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    for (i, e164) in ["+14155550101", "+14155550102", "+12125550103"]
+        .iter()
+        .enumerate()
+    {
+        store
+            .purchase_number(new_number(&main.sid, e164, "none", "US", i as i64))
+            .await
+            .unwrap();
+    }
+    let all = store
+        .list_numbers(
+            &main.sid,
+            &NumberListQuery::default(),
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 3);
+    let q = NumberListQuery {
+        phone_number: Some("415555*1*".into()),
+        ..Default::default()
+    };
+    let found = store
+        .list_numbers(&main.sid, &q, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 2);
+    let q = NumberListQuery {
+        origin: Some("hosted".into()),
+        ..Default::default()
+    };
+    assert!(store
+        .list_numbers(&main.sid, &q, PageRequest::first(50))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    let q = NumberListQuery {
+        number_type: Some("toll-free".into()),
+        ..Default::default()
+    };
+    assert!(store
+        .list_numbers(&main.sid, &q, PageRequest::first(50))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+
+    let sid = all.items[0].sid.clone();
+    let patch = NumberPatch {
+        friendly_name: Some("Support line".into()),
+        voice_url: Some("https://example.com/voice".into()),
+        trunk_sid: Some(format!("TK{}", "1".repeat(32))),
+        ..Default::default()
+    };
+    let n = store
+        .update_number(&main.sid, &sid, patch, 50)
+        .await
+        .unwrap();
+    assert_eq!(n.friendly_name, "Support line");
+    assert_eq!(
+        n.config.voice_url.as_deref(),
+        Some("https://example.com/voice")
+    );
+    assert_eq!(n.date_updated, 50);
+    let app = NumberPatch {
+        voice_application_sid: Some(format!("AP{}", "2".repeat(32))),
+        ..Default::default()
+    };
+    let n = store.update_number(&main.sid, &sid, app, 51).await.unwrap();
+    assert!(
+        n.config.trunk_sid.is_none(),
+        "an application replaces the trunk"
+    );
+    let q = NumberListQuery {
+        friendly_name: Some("Support line".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_numbers(&main.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    let r = store
+        .update_number(
+            &main.sid,
+            &sid,
+            NumberPatch {
+                address_sid: Some(format!("AD{}", "3".repeat(32))),
+                ..Default::default()
+            },
+            52,
+        )
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::UnknownAddress);
+}
+
+pub async fn addresses_gate_purchases_and_deletion(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let de = store
+        .create_address(&main.sid, address_fields("DE"), 1)
+        .await
+        .unwrap();
+    let us = store
+        .create_address(&main.sid, address_fields("US"), 2)
+        .await
+        .unwrap();
+    assert!(de.sid.starts_with("AD") && de.validated);
+    let r = store
+        .purchase_number(new_number(&main.sid, "+493012345678", "local", "DE", 3))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::AddressRequired);
+    let mut wrong = new_number(&main.sid, "+493012345678", "local", "DE", 3);
+    wrong.config.address_sid = Some(us.sid.clone());
+    assert_eq!(
+        rule_of(store.purchase_number(wrong).await),
+        RuleViolation::AddressRequired
+    );
+    let mut right = new_number(&main.sid, "+493012345678", "local", "DE", 3);
+    right.config.address_sid = Some(de.sid.clone());
+    let n = store.purchase_number(right).await.unwrap();
+    assert_eq!(n.config.address_sid.as_deref(), Some(de.sid.as_str()));
+
+    let deps = store
+        .dependent_numbers(&main.sid, &de.sid, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(deps.items.len(), 1);
+    assert_eq!(
+        rule_of(store.delete_address(&main.sid, &de.sid).await),
+        RuleViolation::AddressInUse
+    );
+    store.delete_address(&main.sid, &us.sid).await.unwrap();
+    assert!(store.address(&main.sid, &us.sid).await.unwrap().is_none());
+    let fields = AddressFields {
+        street: Some("2 Side St".into()),
+        ..Default::default()
+    };
+    let updated = store
+        .update_address(&main.sid, &de.sid, fields, 9)
+        .await
+        .unwrap();
+    assert_eq!(
+        (updated.street.as_str(), updated.iso_country.as_str()),
+        ("2 Side St", "DE")
+    );
+    let q = AddressListQuery {
+        iso_country: Some("DE".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_addresses(&main.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    store.release_number(&main.sid, &n.sid, 10).await.unwrap();
+    store.delete_address(&main.sid, &de.sid).await.unwrap();
+}
+
+pub async fn transfers_move_numbers_within_a_tree(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let a = store
+        .create_subaccount(sub(&main.sid, "a", 1))
+        .await
+        .unwrap();
+    let b = store
+        .create_subaccount(sub(&main.sid, "b", 1))
+        .await
+        .unwrap();
+    let stranger = store.create_main_account(main_account(0)).await.unwrap();
+    let mut new = new_number(&main.sid, "+14155550142", "none", "US", 2);
+    new.config.voice_url = Some("https://example.com/v".into());
+    let n = store.purchase_number(new).await.unwrap();
+
+    let moved = store
+        .transfer_number(&main.sid, &n.sid, &a.sid, NumberPatch::default(), 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.sid.as_str(), moved.account_sid.as_str()),
+        (n.sid.as_str(), a.sid.as_str())
+    );
+    assert_eq!(
+        moved.config.voice_url, n.config.voice_url,
+        "configuration moves with it"
+    );
+    assert!(store.number(&main.sid, &n.sid).await.unwrap().is_none());
+    let moved = store
+        .transfer_number(&a.sid, &n.sid, &b.sid, NumberPatch::default(), 4)
+        .await
+        .unwrap();
+    assert_eq!(moved.account_sid, b.sid);
+    let r = store
+        .transfer_number(&b.sid, &n.sid, &stranger.sid, NumberPatch::default(), 5)
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::TransferUnrelated);
+    store
+        .update_account(&a.sid, set_status(AccountStatus::Suspended, 6))
+        .await
+        .unwrap();
+    let r = store
+        .transfer_number(&b.sid, &n.sid, &a.sid, NumberPatch::default(), 7)
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::TransferTargetInactive);
+    assert_eq!(
+        store
+            .number(&b.sid, &n.sid)
+            .await
+            .unwrap()
+            .unwrap()
+            .account_sid,
+        b.sid,
+        "nothing moved"
+    );
+
+    // Address requirements: the target needs a satisfying address of its own.
+    let mut de_new = new_number(&main.sid, "+493012345679", "local", "DE", 8);
+    let main_de = store
+        .create_address(&main.sid, address_fields("DE"), 8)
+        .await
+        .unwrap();
+    de_new.config.address_sid = Some(main_de.sid.clone());
+    let de = store.purchase_number(de_new).await.unwrap();
+    let r = store
+        .transfer_number(&main.sid, &de.sid, &b.sid, NumberPatch::default(), 9)
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::AddressRequired);
+    store
+        .create_address(&b.sid, address_fields("FR"), 9)
+        .await
+        .unwrap();
+    let r = store
+        .transfer_number(&main.sid, &de.sid, &b.sid, NumberPatch::default(), 9)
+        .await;
+    assert_eq!(
+        rule_of(r),
+        RuleViolation::AddressRequired,
+        "a French address is not local to DE"
+    );
+    let b_de = store
+        .create_address(&b.sid, address_fields("DE"), 10)
+        .await
+        .unwrap();
+    let moved = store
+        .transfer_number(&main.sid, &de.sid, &b.sid, NumberPatch::default(), 11)
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.config.address_sid.as_deref(),
+        Some(b_de.sid.as_str()),
+        "points at the target's address"
+    );
+
+    // Concurrent transfers of one number end with exactly one owner.
+    let c = store
+        .create_subaccount(sub(&main.sid, "c", 12))
+        .await
+        .unwrap();
+    let targets = [
+        main.sid.clone(),
+        c.sid.clone(),
+        main.sid.clone(),
+        c.sid.clone(),
+    ];
+    let moves = targets
+        .iter()
+        .map(|t| store.transfer_number(&b.sid, &n.sid, t, NumberPatch::default(), 13));
+    let results = futures_util::future::join_all(moves).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let owners = [&main.sid, &b.sid, &c.sid];
+    let mut holding = 0;
+    for o in owners {
+        holding += usize::from(store.number(o, &n.sid).await.unwrap().is_some());
+    }
+    assert_eq!(holding, 1);
+}
+
+pub async fn closing_releases_numbers_and_purge_deletes_everything(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 1))
+        .await
+        .unwrap();
+    store
+        .create_address(&s.sid, address_fields("US"), 1)
+        .await
+        .unwrap();
+    let n = store
+        .purchase_number(new_number(&s.sid, "+14155550177", "none", "US", 2))
+        .await
+        .unwrap();
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Suspended, 3))
+        .await
+        .unwrap();
+    assert!(
+        store.number(&s.sid, &n.sid).await.unwrap().is_some(),
+        "suspended keeps its numbers"
+    );
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Active, 4))
+        .await
+        .unwrap();
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Closed, 5))
+        .await
+        .unwrap();
+    assert!(store.number(&s.sid, &n.sid).await.unwrap().is_none());
+    assert!(store
+        .owned_among(&["+14155550177".into()])
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.charges(&s.sid).await.unwrap().len(),
+        1,
+        "history stays until deletion"
+    );
+    store
+        .purge_closed_subaccounts(5 + 30 * DAY, 30 * DAY)
+        .await
+        .unwrap();
+    assert!(store.account(&s.sid).await.unwrap().is_none());
+    assert!(store.charges(&s.sid).await.unwrap().is_empty());
+    let q = AddressListQuery::default();
+    assert!(store
+        .list_addresses(&s.sid, &q, PageRequest::first(5))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+}
+
+pub async fn numbers_are_charged_monthly_once(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    // 2015-01-31T00:00:00Z: the anniversaries fall on Feb 28, Mar 31, Apr 30.
+    let t0 = 1_422_662_400_000;
+    let n = store
+        .purchase_number(new_number(&s.sid, "+14155550188", "none", "US", t0))
+        .await
+        .unwrap();
+    let first = store.charges(&s.sid).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        (first[0].category.as_str(), first[0].amount.as_str()),
+        ("phonenumbers", "1.15")
+    );
+    assert_eq!(
+        (first[0].resource_sid.as_str(), first[0].charged_at),
+        (n.sid.as_str(), t0)
+    );
+    assert_eq!(
+        store
+            .charge_due_numbers(rules::months_after(t0, 1) - 1)
+            .await
+            .unwrap(),
+        0
+    );
+    // Three months pass at once; each month is charged once, at its anniversary, even when
+    // two runs race.
+    let later = rules::months_after(t0, 3) + 1;
+    let (a, b) = futures_util::future::join(
+        store.charge_due_numbers(later),
+        store.charge_due_numbers(later),
+    )
+    .await;
+    assert_eq!(a.unwrap() + b.unwrap(), 3);
+    let charges = store.charges(&s.sid).await.unwrap();
+    let at: Vec<i64> = charges.iter().map(|c| c.charged_at).collect();
+    assert_eq!(
+        at,
+        vec![
+            t0,
+            rules::months_after(t0, 1),
+            rules::months_after(t0, 2),
+            rules::months_after(t0, 3)
+        ]
+    );
+    // Suspended accounts still pay; the charge follows the number's current owner.
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Suspended, later))
+        .await
+        .unwrap();
+    store
+        .charge_due_numbers(rules::months_after(t0, 4))
+        .await
+        .unwrap();
+    assert_eq!(store.charges(&s.sid).await.unwrap().len(), 5);
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Active, later))
+        .await
+        .unwrap();
+    store
+        .transfer_number(&s.sid, &n.sid, &main.sid, NumberPatch::default(), later)
+        .await
+        .unwrap();
+    store
+        .charge_due_numbers(rules::months_after(t0, 5))
+        .await
+        .unwrap();
+    assert_eq!(store.charges(&main.sid).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .charge_due_numbers(rules::months_after(t0, 5))
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 /// Generates one `#[tokio::test]` per suite case. `$make` is an async expression producing a
 /// fresh store for each case, as `Option<impl Store>`: `None` skips the case (a store that
 /// is not configured on this machine, by explicit request only).
@@ -541,6 +1089,12 @@ macro_rules! store_suite {
             a_suspended_main_account_suspends_its_tree,
             pages_move_both_ways_by_key,
             closed_subaccounts_are_purged_after_retention,
+            numbers_have_one_owner,
+            numbers_are_listed_filtered_and_updated,
+            addresses_gate_purchases_and_deletion,
+            transfers_move_numbers_within_a_tree,
+            closing_releases_numbers_and_purge_deletes_everything,
+            numbers_are_charged_monthly_once,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

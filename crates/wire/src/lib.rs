@@ -4,8 +4,10 @@
 //! tested alone (see the tests beside each module and `tests/spec_properties.rs`).
 
 pub mod account;
+pub mod address;
 pub mod date;
 pub mod error;
+pub mod incoming_phone_number;
 pub mod page;
 pub mod sid;
 

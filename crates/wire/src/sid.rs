@@ -5,6 +5,8 @@ use rand::RngCore;
 /// Two-letter SID prefixes used by this server.
 pub mod prefix {
     pub const ACCOUNT: &str = "AC";
+    pub const ADDRESS: &str = "AD";
+    pub const PHONE_NUMBER: &str = "PN";
 }
 
 fn random_hex(bytes: usize) -> String {

@@ -66,3 +66,140 @@ fn account_subresource_uris_match_the_spec_example() {
     assert_eq!(ours, example["subresource_uris"]);
     assert_eq!(account_uri(sid), example["uri"].as_str().unwrap());
 }
+
+fn keys_in_order<T: serde::Serialize>(value: &T) -> Vec<String> {
+    let s = serde_json::to_string(value).unwrap();
+    let v: Value = serde_json::from_str(&s).unwrap();
+    let mut keys: Vec<(usize, String)> = v
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| (s.find(&format!("\"{k}\":")).unwrap(), k.clone()))
+        .collect();
+    keys.sort();
+    keys.into_iter().map(|(_, k)| k).collect()
+}
+
+#[test]
+fn incoming_phone_number_has_every_spec_property_in_order() {
+    use switchboard_wire::incoming_phone_number::*;
+    let caps = Capabilities {
+        mms: true,
+        sms: true,
+        voice: true,
+        fax: false,
+    };
+    let n = IncomingPhoneNumber {
+        account_sid: String::new(),
+        address_sid: None,
+        address_requirements: "none".into(),
+        api_version: String::new(),
+        beta: false,
+        capabilities: caps,
+        date_created: String::new(),
+        date_updated: String::new(),
+        friendly_name: String::new(),
+        identity_sid: None,
+        phone_number: String::new(),
+        origin: "twilio",
+        sid: String::new(),
+        sms_application_sid: None,
+        sms_fallback_method: String::new(),
+        sms_fallback_url: None,
+        sms_method: String::new(),
+        sms_url: None,
+        status_callback: None,
+        status_callback_method: String::new(),
+        trunk_sid: None,
+        uri: String::new(),
+        voice_receive_mode: String::new(),
+        voice_application_sid: None,
+        voice_caller_id_lookup: false,
+        voice_fallback_method: String::new(),
+        voice_fallback_url: None,
+        voice_method: String::new(),
+        voice_url: None,
+        emergency_status: String::new(),
+        emergency_address_sid: None,
+        emergency_address_status: String::new(),
+        bundle_sid: None,
+        status: "in-use",
+        number_type: "local",
+    };
+    let spec = spec();
+    assert_eq!(
+        keys_in_order(&n),
+        schema_keys(&spec, "api.v2010.account.incoming_phone_number")
+    );
+    let caps_keys: Vec<String> = spec["components"]["schemas"]
+        ["api.v2010.account.incoming_phone_number"]["properties"]["capabilities"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(keys_in_order(&caps), caps_keys);
+    let available = AvailablePhoneNumber {
+        friendly_name: String::new(),
+        phone_number: String::new(),
+        lata: None,
+        locality: None,
+        rate_center: None,
+        latitude: None,
+        longitude: None,
+        region: None,
+        postal_code: None,
+        iso_country: String::new(),
+        address_requirements: String::new(),
+        beta: false,
+        capabilities: caps,
+    };
+    for schema in [
+        "api.v2010.account.available_phone_number_country.available_phone_number_local",
+        "api.v2010.account.available_phone_number_country.available_phone_number_mobile",
+        "api.v2010.account.available_phone_number_country.available_phone_number_toll_free",
+    ] {
+        assert_eq!(
+            keys_in_order(&available),
+            schema_keys(&spec, schema),
+            "{schema}"
+        );
+    }
+    let country = AvailablePhoneNumberCountry {
+        country_code: String::new(),
+        country: String::new(),
+        uri: String::new(),
+        beta: false,
+        subresource_uris: Default::default(),
+    };
+    assert_eq!(
+        keys_in_order(&country),
+        schema_keys(&spec, "api.v2010.account.available_phone_number_country")
+    );
+}
+
+#[test]
+fn address_has_every_spec_property_in_order() {
+    let a = switchboard_wire::address::Address {
+        account_sid: String::new(),
+        city: String::new(),
+        customer_name: String::new(),
+        date_created: String::new(),
+        date_updated: String::new(),
+        friendly_name: None,
+        iso_country: String::new(),
+        postal_code: String::new(),
+        region: String::new(),
+        sid: String::new(),
+        street: String::new(),
+        uri: String::new(),
+        emergency_enabled: false,
+        validated: true,
+        verified: false,
+        street_secondary: None,
+    };
+    assert_eq!(
+        keys_in_order(&a),
+        schema_keys(&spec(), "api.v2010.account.address")
+    );
+}

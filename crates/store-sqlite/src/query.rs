@@ -1,0 +1,83 @@
+//! Query helpers shared by every resource.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row};
+use switchboard_store::{PageRequest, PageSlice, Result};
+use switchboard_wire::page::Cursor;
+
+use crate::worker::sql_error;
+
+/// A conjunction of SQL conditions with their `?` parameters, in order.
+#[derive(Default)]
+pub struct Filter {
+    conds: Vec<String>,
+    args: Vec<Value>,
+}
+
+impl Filter {
+    pub fn new(cond: &str, arg: impl Into<Value>) -> Self {
+        let mut f = Filter::default();
+        f.and(cond, arg);
+        f
+    }
+
+    /// Add `cond` with one `?` bound to `arg`.
+    pub fn and(&mut self, cond: &str, arg: impl Into<Value>) -> &mut Self {
+        self.conds.push(cond.to_owned());
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Add a condition without parameters.
+    pub fn and_sql(&mut self, cond: &str) -> &mut Self {
+        self.conds.push(cond.to_owned());
+        self
+    }
+
+    pub fn and_opt(&mut self, cond: &str, arg: Option<impl Into<Value>>) -> &mut Self {
+        if let Some(a) = arg {
+            self.and(cond, a);
+        }
+        self
+    }
+}
+
+/// One keyset page: `select` is a `SELECT ... FROM ...` whose rows `map` reads, `key` the
+/// ascending integer column the page is ordered by (the `seq` of the listed table).
+pub fn keyset_page<T>(
+    conn: &Connection,
+    select: &str,
+    key: &str,
+    mut filter: Filter,
+    req: PageRequest,
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    key_of: impl Fn(&T) -> i64,
+) -> Result<PageSlice<T>> {
+    match req.cursor {
+        Cursor::Start => {}
+        Cursor::After(k) => {
+            filter.and(&format!("{key} > ?"), k);
+        }
+        Cursor::Before(k) => {
+            filter.and(&format!("{key} < ?"), k);
+        }
+    }
+    let order = if req.descending() { "DESC" } else { "ASC" };
+    let sql = format!(
+        "{select} WHERE {} ORDER BY {key} {order} LIMIT {}",
+        if filter.conds.is_empty() {
+            "1 = 1".to_string()
+        } else {
+            filter.conds.join(" AND ")
+        },
+        req.fetch_limit()
+    );
+    let rows = conn
+        .prepare_cached(&sql)
+        .and_then(|mut st| {
+            st.query_map(rusqlite::params_from_iter(filter.args), map)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(sql_error)?;
+    Ok(PageSlice::from_rows(rows, req, key_of))
+}
