@@ -4,11 +4,10 @@ use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use switchboard_store::rules;
 use switchboard_store::*;
-use switchboard_wire::page::Cursor;
 use switchboard_wire::sid;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
+use crate::query::{exec, keyset_page, Filter};
 use crate::{pg_error, pool_error, PostgresStore};
 
 /// Every account query selects these columns, with the parent joined as `p`.
@@ -46,7 +45,11 @@ fn record(r: &Row) -> Result<AccountRecord> {
 }
 
 /// Load one account; `lock` appends a row lock on the account itself (`a`).
-async fn load(c: &impl GenericClient, sid: &str, lock: &str) -> Result<Option<AccountRecord>> {
+pub(crate) async fn load(
+    c: &impl GenericClient,
+    sid: &str,
+    lock: &str,
+) -> Result<Option<AccountRecord>> {
     let sql = format!("{SELECT} WHERE a.sid = $1 {lock}");
     let st = c.prepare_cached(&sql).await.map_err(pg_error)?;
     c.query_opt(&st, &[&sid])
@@ -57,15 +60,12 @@ async fn load(c: &impl GenericClient, sid: &str, lock: &str) -> Result<Option<Ac
         .transpose()
 }
 
-async fn load_required(c: &impl GenericClient, sid: &str, lock: &str) -> Result<AccountRecord> {
+pub(crate) async fn load_required(
+    c: &impl GenericClient,
+    sid: &str,
+    lock: &str,
+) -> Result<AccountRecord> {
     load(c, sid, lock).await?.ok_or(StoreError::NotFound)
-}
-
-/// Run a statement through the connection's statement cache: a plain `execute(&str)` would
-/// prepare it again each time, one more round trip (while row locks are held).
-async fn exec(c: &impl GenericClient, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-    let st = c.prepare_cached(sql).await.map_err(pg_error)?;
-    c.execute(&st, params).await.map_err(pg_error)
 }
 
 /// Keep a main account's count of open subaccounts in step with creates and closures.
@@ -79,47 +79,8 @@ async fn adjust_open_subaccounts(c: &impl GenericClient, main_sid: &str, by: i64
     .map(drop)
 }
 
-type Param = Box<dyn ToSql + Sync + Send>;
-
-impl PostgresStore {
-    async fn page(
-        &self,
-        mut conds: Vec<String>,
-        mut args: Vec<Param>,
-        req: PageRequest,
-    ) -> Result<PageSlice<AccountRecord>> {
-        match req.cursor {
-            Cursor::Start => {}
-            Cursor::After(k) => {
-                args.push(Box::new(k));
-                conds.push(format!("a.seq > ${}", args.len()));
-            }
-            Cursor::Before(k) => {
-                args.push(Box::new(k));
-                conds.push(format!("a.seq < ${}", args.len()));
-            }
-        }
-        let order = if req.descending() { "DESC" } else { "ASC" };
-        let sql = format!(
-            "{SELECT} WHERE {} ORDER BY a.seq {order} LIMIT {}",
-            conds.join(" AND "),
-            req.fetch_limit()
-        );
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let st = c.prepare_cached(&sql).await.map_err(pg_error)?;
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| &**a as _).collect();
-        let rows = c.query(&st, &params).await.map_err(pg_error)?;
-        let rows = rows.iter().map(record).collect::<Result<Vec<_>>>()?;
-        Ok(PageSlice::from_rows(rows, req, |r| r.seq))
-    }
-}
-
 #[async_trait]
-impl Store for PostgresStore {
-    fn kind(&self) -> &'static str {
-        "postgres"
-    }
-
+impl AccountStore for PostgresStore {
     async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
         let c = self.pool.get().await.map_err(pool_error)?;
         load(&c, sid, "").await
@@ -244,6 +205,7 @@ impl Store for PostgresStore {
         let closed_at = rules::closed_at_after(&target, update.status, update.now);
         if let (true, Some(owner)) = (rules::closes(&target, update.status), &owner) {
             adjust_open_subaccounts(&tx, owner, -1).await?;
+            crate::incoming_phone_numbers::release_all(&tx, sid, update.now).await?;
         }
         exec(
             &tx,
@@ -299,39 +261,60 @@ impl Store for PostgresStore {
         query: &AccountListQuery,
         req: PageRequest,
     ) -> Result<PageSlice<AccountRecord>> {
-        let mut args: Vec<Param> = vec![Box::new(query.tree_sid.clone())];
-        let mut conds = vec!["a.tree_sid = $1".to_string()];
-        if let Some(only) = &query.only_sid {
-            args.push(Box::new(only.clone()));
-            conds.push(format!("a.sid = ${}", args.len()));
-        }
-        if let Some(name) = &query.friendly_name {
-            args.push(Box::new(name.clone()));
-            conds.push(format!("a.friendly_name = ${}", args.len()));
-        }
-        if let Some(st) = query.status {
-            args.push(Box::new(st.as_str().to_owned()));
-            conds.push(format!("{EFFECTIVE_STATUS} = ${}", args.len()));
-        }
-        self.page(conds, args, req).await
+        let mut f = Filter::new("a.tree_sid = $", query.tree_sid.clone());
+        f.and_opt("a.sid = $", query.only_sid.clone())
+            .and_opt("a.friendly_name = $", query.friendly_name.clone())
+            .and_opt(
+                &format!("{EFFECTIVE_STATUS} = $"),
+                query.status.map(|s| s.as_str().to_owned()),
+            );
+        let c = self.pool.get().await.map_err(pool_error)?;
+        keyset_page(&c, SELECT, "a.seq", f, req, record, |r| r.seq).await
     }
 
     async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
-        self.page(vec!["a.owner_sid IS NULL".into()], vec![], req)
-            .await
+        let mut f = Filter::default();
+        f.and_sql("a.owner_sid IS NULL");
+        let c = self.pool.get().await.map_err(pool_error)?;
+        keyset_page(&c, SELECT, "a.seq", f, req, record, |r| r.seq).await
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        // Resources owned by accounts are deleted here too as they are added, before the
-        // accounts themselves, in one transaction.
-        exec(
-            &c,
-            "DELETE FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let doomed: Vec<String> = crate::query::rows(
+            &tx,
+            "SELECT sid FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
              AND closed_at <= $1 AND owner_sid IN \
-             (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed)",
+             (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed) \
+             FOR UPDATE",
             &[&(now - retention_ms)],
         )
-        .await
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+        if doomed.is_empty() {
+            return Ok(0);
+        }
+        // Every table of account-owned rows, children before the accounts.
+        for table in switchboard_store::ACCOUNT_OWNED_TABLES
+            .iter()
+            .chain(&["accounts"])
+        {
+            let column = if *table == "accounts" {
+                "sid"
+            } else {
+                "account_sid"
+            };
+            exec(
+                &tx,
+                &format!("DELETE FROM {table} WHERE {column} = ANY($1)"),
+                &[&doomed],
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(pg_error)?;
+        Ok(doomed.len() as u64)
     }
 }

@@ -3,7 +3,11 @@
 //! any number of server instances serialise where they must and nowhere else.
 
 mod accounts;
+mod addresses;
+mod charges;
+mod incoming_phone_numbers;
 mod migrate;
+mod query;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use switchboard_store::{Result, StoreError};
@@ -54,6 +58,12 @@ impl PostgresStore {
         migrate::run(&mut client).await?;
         drop(client);
         Ok(PostgresStore { pool })
+    }
+}
+
+impl switchboard_store::Store for PostgresStore {
+    fn kind(&self) -> &'static str {
+        "postgres"
     }
 }
 

@@ -5,11 +5,18 @@ use switchboard_store::Result;
 
 use crate::pg_error;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_accounts",
-    include_str!("../migrations/0001_accounts.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_accounts",
+        include_str!("../migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "0002_numbers",
+        include_str!("../migrations/0002_numbers.sql"),
+    ),
+];
 
 /// An arbitrary constant naming Switchboard's migration lock.
 const LOCK_KEY: i64 = 0x5357_4954_4348;

@@ -251,7 +251,7 @@ impl AccountStore for SqliteStore {
                 .and_then(|mut st| st.execute([now - retention_ms]))
                 .map_err(sql_error)?;
                 // Every table of account-owned rows, children before the accounts.
-                for table in ACCOUNT_OWNED_TABLES.iter().chain(&["accounts"]) {
+                for table in switchboard_store::ACCOUNT_OWNED_TABLES.iter().chain(&["accounts"]) {
                     let column = if *table == "accounts" { "sid" } else { "account_sid" };
                     c.execute(
                         &format!("DELETE FROM {table} WHERE {column} IN (SELECT sid FROM purge_set)"),
@@ -266,7 +266,3 @@ impl AccountStore for SqliteStore {
             .await
     }
 }
-
-/// Tables whose rows belong to an account (column `account_sid`); purging an account
-/// deletes from each. A new resource's table is added here.
-const ACCOUNT_OWNED_TABLES: &[&str] = &["charges", "incoming_phone_numbers", "addresses"];

@@ -26,6 +26,10 @@ pub use paging::{PageRequest, PageSlice};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Tables whose rows belong to an account (column `account_sid`), children first: purging
+/// an account deletes from each, then the account. A new resource's table is added here.
+pub const ACCOUNT_OWNED_TABLES: &[&str] = &["charges", "incoming_phone_numbers", "addresses"];
+
 /// Everything the server needs from a database. One implementation per driver; handlers hold
 /// an `Arc<dyn Store>` and never see SQL.
 pub trait Store: AccountStore + PhoneNumberStore + AddressStore + ChargeStore {

@@ -1,0 +1,194 @@
+//! Addresses on Postgres.
+
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use switchboard_store::*;
+use switchboard_wire::sid;
+use tokio_postgres::Row;
+
+use crate::query::{exec, keyset_page, row_opt, Filter};
+use crate::{pg_error, pool_error, PostgresStore};
+
+pub(crate) const SELECT: &str = "SELECT seq, sid, account_sid, customer_name, friendly_name, \
+     street, street_secondary, city, region, postal_code, iso_country, emergency_enabled, \
+     validated, verified, date_created, date_updated FROM addresses";
+
+pub(crate) fn record(r: &Row) -> Result<AddressRecord> {
+    Ok(AddressRecord {
+        seq: r.get(0),
+        sid: r.get(1),
+        account_sid: r.get(2),
+        customer_name: r.get(3),
+        friendly_name: r.get(4),
+        street: r.get(5),
+        street_secondary: r.get(6),
+        city: r.get(7),
+        region: r.get(8),
+        postal_code: r.get(9),
+        iso_country: r.get(10),
+        emergency_enabled: r.get(11),
+        validated: r.get(12),
+        verified: r.get(13),
+        date_created: r.get(14),
+        date_updated: r.get(15),
+    })
+}
+
+async fn load(
+    c: &impl GenericClient,
+    account_sid: &str,
+    sid: &str,
+    lock: &str,
+) -> Result<Option<AddressRecord>> {
+    let sql = format!("{SELECT} WHERE sid = $1 AND account_sid = $2 {lock}");
+    row_opt(c, &sql, &[&sid, &account_sid])
+        .await?
+        .as_ref()
+        .map(record)
+        .transpose()
+}
+
+#[async_trait]
+impl AddressStore for PostgresStore {
+    async fn create_address(
+        &self,
+        account_sid: &str,
+        f: AddressFields,
+        now: i64,
+    ) -> Result<AddressRecord> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let sid = sid::new_sid(sid::prefix::ADDRESS);
+        exec(
+            &c,
+            "INSERT INTO addresses (sid, account_sid, customer_name, friendly_name, street, \
+             street_secondary, city, region, postal_code, iso_country, emergency_enabled, \
+             validated, verified, date_created, date_updated) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE, FALSE, $12, $12)",
+            &[
+                &sid,
+                &account_sid,
+                &f.customer_name.unwrap_or_default(),
+                &f.friendly_name,
+                &f.street.unwrap_or_default(),
+                &f.street_secondary,
+                &f.city.unwrap_or_default(),
+                &f.region.unwrap_or_default(),
+                &f.postal_code.unwrap_or_default(),
+                &f.iso_country.unwrap_or_default(),
+                &f.emergency_enabled.unwrap_or(false),
+                &now,
+            ],
+        )
+        .await?;
+        load(&c, account_sid, &sid, "")
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn address(&self, account_sid: &str, sid: &str) -> Result<Option<AddressRecord>> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        load(&c, account_sid, sid, "").await
+    }
+
+    async fn list_addresses(
+        &self,
+        account_sid: &str,
+        q: &AddressListQuery,
+        req: PageRequest,
+    ) -> Result<PageSlice<AddressRecord>> {
+        let mut f = Filter::new("account_sid = $", account_sid.to_owned());
+        f.and_opt("customer_name = $", q.customer_name.clone())
+            .and_opt("friendly_name = $", q.friendly_name.clone())
+            .and_opt("emergency_enabled = $", q.emergency_enabled)
+            .and_opt("iso_country = $", q.iso_country.clone());
+        let c = self.pool.get().await.map_err(pool_error)?;
+        keyset_page(&c, SELECT, "seq", f, req, record, |r| r.seq).await
+    }
+
+    async fn update_address(
+        &self,
+        account_sid: &str,
+        sid: &str,
+        f: AddressFields,
+        now: i64,
+    ) -> Result<AddressRecord> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let changed = exec(
+            &c,
+            "UPDATE addresses SET customer_name = COALESCE($3, customer_name), \
+             friendly_name = COALESCE($4, friendly_name), street = COALESCE($5, street), \
+             street_secondary = COALESCE($6, street_secondary), city = COALESCE($7, city), \
+             region = COALESCE($8, region), postal_code = COALESCE($9, postal_code), \
+             emergency_enabled = COALESCE($10, emergency_enabled), date_updated = $11 \
+             WHERE sid = $1 AND account_sid = $2",
+            &[
+                &sid,
+                &account_sid,
+                &f.customer_name,
+                &f.friendly_name,
+                &f.street,
+                &f.street_secondary,
+                &f.city,
+                &f.region,
+                &f.postal_code,
+                &f.emergency_enabled,
+                &now,
+            ],
+        )
+        .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        load(&c, account_sid, sid, "")
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn delete_address(&self, account_sid: &str, sid: &str) -> Result<()> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        // The lock orders this delete against a purchase or update that reads the address.
+        load(&tx, account_sid, sid, "FOR UPDATE")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let in_use = row_opt(
+            &tx,
+            "SELECT 1 FROM incoming_phone_numbers WHERE address_sid = $1 AND status = 'in-use' LIMIT 1",
+            &[&sid],
+        )
+        .await?
+        .is_some();
+        if in_use {
+            return Err(RuleViolation::AddressInUse.into());
+        }
+        exec(
+            &tx,
+            "DELETE FROM addresses WHERE sid = $1 AND account_sid = $2",
+            &[&sid, &account_sid],
+        )
+        .await?;
+        tx.commit().await.map_err(pg_error)
+    }
+
+    async fn dependent_numbers(
+        &self,
+        account_sid: &str,
+        address_sid: &str,
+        req: PageRequest,
+    ) -> Result<PageSlice<PhoneNumberRecord>> {
+        let mut f = Filter::new("account_sid = $", account_sid.to_owned());
+        f.and("address_sid = $", address_sid.to_owned())
+            .and_sql("status = 'in-use'");
+        let c = self.pool.get().await.map_err(pool_error)?;
+        keyset_page(
+            &c,
+            crate::incoming_phone_numbers::SELECT,
+            "seq",
+            f,
+            req,
+            crate::incoming_phone_numbers::record,
+            |r| r.seq,
+        )
+        .await
+    }
+}
