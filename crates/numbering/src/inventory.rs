@@ -335,12 +335,15 @@ impl Inventory {
 
     /// Candidates in a country and type that match `q`, in inventory order. The caller
     /// removes the ones that are owned.
-    pub fn search<'a>(
-        &'a self,
-        iso: &'a str,
+    pub fn search<'s, 'q>(
+        &'s self,
+        iso: &'q str,
         kind: NumberType,
-        q: &'a SearchQuery,
-    ) -> impl Iterator<Item = &'a AvailableNumber> + 'a {
+        q: &'q SearchQuery,
+    ) -> impl Iterator<Item = &'s AvailableNumber> + 'q
+    where
+        's: 'q,
+    {
         self.numbers
             .iter()
             .filter(move |n| n.iso_country == iso && n.kind == kind && q.matches(n))
@@ -365,6 +368,34 @@ pub struct SearchQuery {
     pub exclude_local_address_required: bool,
     pub exclude_foreign_address_required: bool,
     pub beta: Option<bool>,
+    /// Within a distance of a point (`NearLatLong`/`NearNumber` with `Distance`).
+    pub near: Option<Near>,
+}
+
+/// A point and a radius in miles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub miles: f64,
+}
+
+impl Near {
+    /// Great-circle distance, in miles, from this point to an area's coordinates.
+    pub fn contains(&self, area: &Area) -> bool {
+        let (Some(lat), Some(lon)) = (
+            area.latitude.and_then(|v| v.parse::<f64>().ok()),
+            area.longitude.and_then(|v| v.parse::<f64>().ok()),
+        ) else {
+            return false;
+        };
+        let (p1, p2) = (self.latitude.to_radians(), lat.to_radians());
+        let dp = p2 - p1;
+        let dl = (lon - self.longitude).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        let miles = 3958.8 * 2.0 * a.sqrt().atan2((1.0 - a).sqrt());
+        miles <= self.miles
+    }
 }
 
 fn eq_opt(want: &Option<String>, have: Option<&str>) -> bool {
@@ -405,6 +436,7 @@ impl SearchQuery {
             && !(self.exclude_local_address_required && req == "local")
             && !(self.exclude_foreign_address_required && req == "foreign")
             && (self.beta != Some(false) || !n.beta)
+            && self.near.is_none_or(|p| p.contains(a))
     }
 }
 
@@ -617,6 +649,19 @@ mod tests {
             inv.search("US", NumberType::Local, &q).count(),
             DEFAULT_PER_AREA
         );
+    }
+
+    #[test]
+    fn near_filters_by_distance() {
+        let inv = inventory();
+        // Downtown San Francisco: Oakland (~8 mi) is near, Los Angeles is not.
+        let near = Near { latitude: 37.7749, longitude: -122.4194, miles: 25.0 };
+        let q = SearchQuery { near: Some(near), ..Default::default() };
+        let found: Vec<_> = inv.search("US", NumberType::Local, &q).collect();
+        assert!(found.iter().any(|n| n.area.locality == Some("Oakland")));
+        assert!(found.iter().all(|n| matches!(n.area.locality, Some("Oakland" | "San Francisco"))));
+        let q = SearchQuery { near: Some(Near { miles: 400.0, ..near }), ..Default::default() };
+        assert!(inv.search("US", NumberType::Local, &q).any(|n| n.area.locality == Some("Los Angeles")));
     }
 
     #[test]

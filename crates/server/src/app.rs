@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use switchboard_numbering::Inventory;
 use switchboard_store::Store;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -27,6 +28,8 @@ pub struct AppState {
     /// The admin API exists only when this is set.
     pub admin_token: Option<Arc<str>>,
     pub jobs: Arc<Jobs>,
+    /// The numbers the simulated carrier offers.
+    pub inventory: Arc<Inventory>,
 }
 
 async fn not_found() -> ApiError {
@@ -73,6 +76,7 @@ pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
 pub struct ServerConfig {
     pub listen: SocketAddr,
     pub admin_token: Option<String>,
+    pub inventory: Arc<Inventory>,
 }
 
 /// A started server: its address, and how to stop it.
@@ -99,6 +103,7 @@ pub async fn start(
         clock,
         admin_token: config.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
         jobs,
+        inventory: config.inventory,
     };
     let mut stop = rx;
     let server = tokio::spawn(

@@ -48,6 +48,20 @@ impl Default for StoreOptions {
     }
 }
 
+/// The number inventory: defaults, or the JSON file `--numbers-config` names (see
+/// `switchboard_numbering::InventoryConfig` and the README).
+pub fn load_inventory(path: Option<&std::path::Path>) -> anyhow::Result<switchboard_numbering::Inventory> {
+    let config = match path {
+        None => switchboard_numbering::InventoryConfig::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", p.display()))?;
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+        }
+    };
+    switchboard_numbering::Inventory::generate(&config).map_err(|e| anyhow::anyhow!("number inventory: {e}"))
+}
+
 /// Open the store the URL names and run its migrations.
 pub async fn open_store(url: &DatabaseUrl, opts: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match url {

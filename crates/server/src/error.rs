@@ -113,6 +113,35 @@ fn rule_body(v: &RuleViolation) -> ErrorBody {
             400,
             "Only main accounts can be managed by the operator",
         ),
+        // https://www.twilio.com/docs/errors/21422
+        RuleViolation::NumberUnavailable => {
+            ErrorBody::new(21422, 400, "PhoneNumber is not available")
+        }
+        // https://www.twilio.com/docs/errors/21631
+        RuleViolation::AddressRequired => ErrorBody::new(
+            21631,
+            400,
+            "Phone Number Requires an Address: the account has no Address that satisfies the number's address requirements",
+        ),
+        RuleViolation::UnknownAddress => ErrorBody::new(
+            20422,
+            400,
+            "Invalid Parameter: AddressSid is not an Address of this account",
+        ),
+        // No documented code; 21631 names the dependency that blocks the deletion.
+        RuleViolation::AddressInUse => ErrorBody::new(
+            21631,
+            400,
+            "This Address is required by one or more phone numbers and cannot be deleted",
+        ),
+        // https://www.twilio.com/docs/errors/21473
+        RuleViolation::TransferUnrelated => ErrorBody::new(
+            21473,
+            400,
+            "AccountSid you are transferring to is not related to the originating owner of the phone number",
+        ),
+        // https://www.twilio.com/docs/errors/21472
+        RuleViolation::TransferTargetInactive => ErrorBody::new(21472, 400, "Account is not active"),
     }
 }
 
@@ -181,6 +210,10 @@ mod tests {
             (RuleViolation::MainAccountStatus, 21477, 400),
             (RuleViolation::AccountClosed, 21479, 400),
             (RuleViolation::ParentSuspended, 21476, 400),
+            (RuleViolation::NumberUnavailable, 21422, 400),
+            (RuleViolation::AddressRequired, 21631, 400),
+            (RuleViolation::TransferUnrelated, 21473, 400),
+            (RuleViolation::TransferTargetInactive, 21472, 400),
         ];
         for (v, code, status) in cases {
             let b = ApiError::Rule(v).body();

@@ -1,5 +1,5 @@
-//! Background work that becomes due with time. Today: deleting closed subaccounts 30 days
-//! after closure. A loop runs it every second on the server's clock; the admin clock
+//! Background work that becomes due with time: numbers' monthly charges, and deleting closed
+//! subaccounts 30 days after closure. A loop runs it every second on the server's clock; the admin clock
 //! advance runs it before answering, so manual-clock users see its effect at once.
 //!
 //! Every step is idempotent and keyed on stored times, so several instances on one Postgres
@@ -23,6 +23,7 @@ pub struct Jobs {
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct DueReport {
+    pub number_charges: u64,
     pub purged_subaccounts: u64,
 }
 
@@ -34,6 +35,7 @@ impl Jobs {
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
         let now = self.clock.now_ms();
+        let number_charges = self.store.charge_due_numbers(now).await?;
         let purged = self
             .store
             .purge_closed_subaccounts(now, CLOSED_RETENTION_MS)
@@ -41,9 +43,7 @@ impl Jobs {
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
-        Ok(DueReport {
-            purged_subaccounts: purged,
-        })
+        Ok(DueReport { number_charges, purged_subaccounts: purged })
     }
 
     /// Run [`Jobs::run_due`] every second until `shutdown` turns true.

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use switchboard::app::{self, ServerConfig};
 use switchboard::bootstrap::{self, Outcome};
 use switchboard::clock::{Clock, ManualClock, SystemClock};
-use switchboard::config::{open_store, DatabaseUrl, StoreOptions, DEFAULT_DATABASE_URL};
+use switchboard::config::{load_inventory, open_store, DatabaseUrl, StoreOptions, DEFAULT_DATABASE_URL};
 use switchboard::error::ApiError;
 use switchboard::operator::{self, CreateMain, OperatorAccount, UpdateMain};
 use switchboard_store::{AccountStatus, AccountType, PageRequest, Store};
@@ -84,6 +84,10 @@ struct Serve {
     /// Where a manual clock starts (RFC 3339); default: the time of start.
     #[arg(long, env = "SWITCHBOARD_CLOCK_START")]
     clock_start: Option<String>,
+    /// JSON file configuring the number inventory (countries, numbers per area code,
+    /// address requirements and monthly prices per country and type).
+    #[arg(long, env = "SWITCHBOARD_NUMBERS_CONFIG")]
+    numbers_config: Option<std::path::PathBuf>,
     /// Bearer token of the admin API; without it the admin API does not exist.
     #[arg(long, env = "SWITCHBOARD_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -174,6 +178,7 @@ fn print_json(a: &OperatorAccount) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Serve) -> anyhow::Result<()> {
+    let inventory = Arc::new(load_inventory(args.numbers_config.as_deref())?);
     let store = args.db.open().await?;
     let clock: Arc<dyn Clock> = match args.clock {
         ClockArg::System => Arc::new(SystemClock),
@@ -210,6 +215,7 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
         ServerConfig {
             listen: args.listen,
             admin_token: args.admin_token,
+            inventory,
         },
         store.clone(),
         clock,

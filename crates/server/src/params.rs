@@ -127,3 +127,76 @@ mod tests {
         assert_eq!(friendly_name(&Params::default()).unwrap(), None);
     }
 }
+
+impl Params {
+    /// `GET` or `POST` (any case), as Twilio's `*Method` fields take.
+    pub fn http_method(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("GET") || v.eq_ignore_ascii_case("POST") => {
+                Ok(Some(v.to_ascii_uppercase()))
+            }
+            Some(v) => Err(ApiError::invalid_parameter(name, v)),
+        }
+    }
+
+    /// An absolute http(s) URL, or `""` to clear (21205 otherwise; 21609 for status callbacks).
+    pub fn url(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some("") => Ok(Some(String::new())),
+            Some(v) => match url::Url::parse(v) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                    Ok(Some(v.to_owned()))
+                }
+                _ => {
+                    let code = if name.contains("StatusCallback") { 21609 } else { 21205 };
+                    Err(ApiError::bad_request(code, format!("{name} is not a valid URL: {v}")))
+                }
+            },
+        }
+    }
+
+    /// A SID with `prefix`, or `""` to clear.
+    pub fn sid(&self, name: &str, prefix: &str) -> Result<Option<String>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some("") => Ok(Some(String::new())),
+            Some(v) if switchboard_wire::sid::is_sid(prefix, v) => Ok(Some(v.to_owned())),
+            Some(v) => Err(ApiError::invalid_parameter(name, v)),
+        }
+    }
+
+    /// One of `allowed`, exactly.
+    pub fn one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<String>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if allowed.contains(&v) => Ok(Some(v.to_owned())),
+            Some(v) => Err(ApiError::invalid_parameter(name, v)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    fn p(k: &str, v: &str) -> Params {
+        Params::from_pairs([(k.to_string(), v.to_string())])
+    }
+
+    #[test]
+    fn typed_fields() {
+        assert_eq!(p("VoiceMethod", "get").http_method("VoiceMethod").unwrap().as_deref(), Some("GET"));
+        assert!(p("VoiceMethod", "PUT").http_method("VoiceMethod").is_err());
+        assert!(p("VoiceUrl", "https://example.com/x?y=1").url("VoiceUrl").unwrap().is_some());
+        assert_eq!(p("VoiceUrl", "").url("VoiceUrl").unwrap().as_deref(), Some(""));
+        assert_eq!(p("VoiceUrl", "ftp://x").url("VoiceUrl").unwrap_err().body().code, 21205);
+        assert_eq!(p("StatusCallback", "nope").url("StatusCallback").unwrap_err().body().code, 21609);
+        let ap = format!("AP{}", "a".repeat(32));
+        assert!(p("VoiceApplicationSid", &ap).sid("VoiceApplicationSid", "AP").is_ok());
+        assert!(p("VoiceApplicationSid", "AP12").sid("VoiceApplicationSid", "AP").is_err());
+        assert!(p("EmergencyStatus", "Active").one_of("EmergencyStatus", &["Active", "Inactive"]).is_ok());
+        assert!(p("EmergencyStatus", "on").one_of("EmergencyStatus", &["Active", "Inactive"]).is_err());
+    }
+}

@@ -1,44 +1,73 @@
 //! The router: every operation this server implements, by method and path, in one table.
-//! Each Twilio resource has its own module, named as Twilio names it.
+//! Each Twilio resource has its own module, named as Twilio names it; each handler's first
+//! doc line gives its method, path and the spec's operationId.
 
 pub mod accounts;
+pub mod addresses;
 pub mod admin;
+pub mod available_phone_numbers;
 pub mod health;
+pub mod incoming_phone_numbers;
+
+use std::collections::HashMap;
 
 use axum::routing::get;
 use axum::Router;
+use switchboard_wire::sid;
 
 use crate::app::AppState;
+use crate::error::{ApiError, ApiResult};
+
+/// The SID of an instance path segment `{prefix}....json` named `param`; anything else is
+/// an unknown resource (20404).
+pub fn instance_sid(path: &HashMap<String, String>, param: &str, prefix: &str) -> ApiResult<String> {
+    path.get(param)
+        .and_then(|seg| seg.strip_suffix(".json"))
+        .filter(|s| sid::is_sid(prefix, s))
+        .map(str::to_owned)
+        .ok_or(ApiError::NotFound)
+}
 
 /// The public API (`/2010-04-01/...`) and the health check.
 pub fn api() -> Router<AppState> {
+    use addresses as ad;
+    use available_phone_numbers as apn;
+    use incoming_phone_numbers as ipn;
+    const ACCOUNT: &str = "/2010-04-01/Accounts/{AccountSid}";
+    let r = |path: &str| format!("{ACCOUNT}{path}");
     Router::new()
         .route("/healthz", get(health::healthz))
-        // ListAccount, CreateAccount
+        // Accounts
+        .route("/2010-04-01/Accounts.json", get(accounts::list).post(accounts::create))
+        .route("/2010-04-01/Accounts/{AccountSidJson}", get(accounts::fetch).post(accounts::update))
+        // AvailablePhoneNumbers
+        .route(&r("/AvailablePhoneNumbers.json"), get(apn::list_countries))
+        .route(&r("/AvailablePhoneNumbers/{CountryJson}"), get(apn::fetch_country))
+        .route(&r("/AvailablePhoneNumbers/{CountryCode}/Local.json"), get(apn::list_local))
+        .route(&r("/AvailablePhoneNumbers/{CountryCode}/Mobile.json"), get(apn::list_mobile))
+        .route(&r("/AvailablePhoneNumbers/{CountryCode}/TollFree.json"), get(apn::list_toll_free))
+        // IncomingPhoneNumbers
+        .route(&r("/IncomingPhoneNumbers.json"), get(ipn::list).post(ipn::create))
+        .route(&r("/IncomingPhoneNumbers/Local.json"), get(ipn::list_local).post(ipn::create_local))
+        .route(&r("/IncomingPhoneNumbers/Mobile.json"), get(ipn::list_mobile).post(ipn::create_mobile))
         .route(
-            "/2010-04-01/Accounts.json",
-            get(accounts::list).post(accounts::create),
+            &r("/IncomingPhoneNumbers/TollFree.json"),
+            get(ipn::list_toll_free).post(ipn::create_toll_free),
         )
-        // FetchAccount, UpdateAccount (the segment is `AC....json`)
         .route(
-            "/2010-04-01/Accounts/{AccountSidJson}",
-            get(accounts::fetch).post(accounts::update),
+            &r("/IncomingPhoneNumbers/{SidJson}"),
+            get(ipn::fetch).post(ipn::update).delete(ipn::delete),
         )
+        // Addresses
+        .route(&r("/Addresses.json"), get(ad::list).post(ad::create))
+        .route(&r("/Addresses/{SidJson}"), get(ad::fetch).post(ad::update).delete(ad::delete))
+        .route(&r("/Addresses/{AddressSid}/DependentPhoneNumbers.json"), get(ad::dependent_phone_numbers))
 }
 
 /// The operator plane, mounted under `/admin/v1` only when an admin token is configured.
 pub fn admin() -> Router<AppState> {
     Router::new()
-        .route(
-            "/admin/v1/Accounts",
-            get(admin::list_accounts).post(admin::create_account),
-        )
-        .route(
-            "/admin/v1/Accounts/{Sid}",
-            get(admin::fetch_account).post(admin::update_account),
-        )
-        .route(
-            "/admin/v1/Clock",
-            get(admin::fetch_clock).post(admin::advance_clock),
-        )
+        .route("/admin/v1/Accounts", get(admin::list_accounts).post(admin::create_account))
+        .route("/admin/v1/Accounts/{Sid}", get(admin::fetch_account).post(admin::update_account))
+        .route("/admin/v1/Clock", get(admin::fetch_clock).post(admin::advance_clock))
 }

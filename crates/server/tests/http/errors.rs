@@ -85,6 +85,7 @@ async fn panics_become_a_generic_500() {
         store,
         clock,
         admin_token: None,
+        inventory: inventory(),
     };
     let app = axum::Router::new().route(
         "/boom",

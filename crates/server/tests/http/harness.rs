@@ -1,12 +1,13 @@
 //! Starting a server per test, and small request helpers.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use switchboard::app::{self, RunningServer, ServerConfig};
 use switchboard::clock::ManualClock;
 use switchboard::operator::{self, CreateMain};
+use switchboard_numbering::{Inventory, InventoryConfig};
 use switchboard_store::Store;
 use switchboard_store_postgres::{create_scratch_database, PostgresStore};
 use switchboard_store_sqlite::{SqliteOptions, SqliteStore};
@@ -15,6 +16,14 @@ pub const ADMIN_TOKEN: &str = "test-admin-token";
 /// 2015-07-30T20:00:00Z, the instant of Twilio's examples.
 pub const START_MS: i64 = 1_438_286_400_000;
 pub const DAY_S: i64 = 86_400;
+
+/// The default inventory, generated once for all tests of this binary.
+pub fn inventory() -> Arc<Inventory> {
+    static INVENTORY: OnceLock<Arc<Inventory>> = OnceLock::new();
+    INVENTORY
+        .get_or_init(|| Arc::new(Inventory::generate(&InventoryConfig::default()).unwrap()))
+        .clone()
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
@@ -90,6 +99,7 @@ impl TestServer {
             ServerConfig {
                 listen: "127.0.0.1:0".parse().unwrap(),
                 admin_token: admin_token.map(str::to_owned),
+                inventory: inventory(),
             },
             store.clone(),
             Arc::new(ManualClock::starting_at(START_MS)),
