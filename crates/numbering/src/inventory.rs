@@ -655,13 +655,30 @@ mod tests {
     fn near_filters_by_distance() {
         let inv = inventory();
         // Downtown San Francisco: Oakland (~8 mi) is near, Los Angeles is not.
-        let near = Near { latitude: 37.7749, longitude: -122.4194, miles: 25.0 };
-        let q = SearchQuery { near: Some(near), ..Default::default() };
+        let near = Near {
+            latitude: 37.7749,
+            longitude: -122.4194,
+            miles: 25.0,
+        };
+        let q = SearchQuery {
+            near: Some(near),
+            ..Default::default()
+        };
         let found: Vec<_> = inv.search("US", NumberType::Local, &q).collect();
         assert!(found.iter().any(|n| n.area.locality == Some("Oakland")));
-        assert!(found.iter().all(|n| matches!(n.area.locality, Some("Oakland" | "San Francisco"))));
-        let q = SearchQuery { near: Some(Near { miles: 400.0, ..near }), ..Default::default() };
-        assert!(inv.search("US", NumberType::Local, &q).any(|n| n.area.locality == Some("Los Angeles")));
+        assert!(found
+            .iter()
+            .all(|n| matches!(n.area.locality, Some("Oakland" | "San Francisco"))));
+        let q = SearchQuery {
+            near: Some(Near {
+                miles: 400.0,
+                ..near
+            }),
+            ..Default::default()
+        };
+        assert!(inv
+            .search("US", NumberType::Local, &q)
+            .any(|n| n.area.locality == Some("Los Angeles")));
     }
 
     #[test]

@@ -6,5 +6,7 @@ pub mod areas;
 pub mod inventory;
 pub mod number;
 
-pub use inventory::{AvailableNumber, ContainsPattern, Inventory, InventoryConfig, Near, NumberType, SearchQuery};
+pub use inventory::{
+    AvailableNumber, ContainsPattern, Inventory, InventoryConfig, Near, NumberType, SearchQuery,
+};
 pub use number::{format_national, parse_e164, ParsedNumber};

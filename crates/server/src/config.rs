@@ -50,7 +50,9 @@ impl Default for StoreOptions {
 
 /// The number inventory: defaults, or the JSON file `--numbers-config` names (see
 /// `switchboard_numbering::InventoryConfig` and the README).
-pub fn load_inventory(path: Option<&std::path::Path>) -> anyhow::Result<switchboard_numbering::Inventory> {
+pub fn load_inventory(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<switchboard_numbering::Inventory> {
     let config = match path {
         None => switchboard_numbering::InventoryConfig::default(),
         Some(p) => {
@@ -59,7 +61,8 @@ pub fn load_inventory(path: Option<&std::path::Path>) -> anyhow::Result<switchbo
             serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
         }
     };
-    switchboard_numbering::Inventory::generate(&config).map_err(|e| anyhow::anyhow!("number inventory: {e}"))
+    switchboard_numbering::Inventory::generate(&config)
+        .map_err(|e| anyhow::anyhow!("number inventory: {e}"))
 }
 
 /// Open the store the URL names and run its migrations.

@@ -43,7 +43,10 @@ impl Jobs {
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
-        Ok(DueReport { number_charges, purged_subaccounts: purged })
+        Ok(DueReport {
+            number_charges,
+            purged_subaccounts: purged,
+        })
     }
 
     /// Run [`Jobs::run_due`] every second until `shutdown` turns true.

@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use switchboard::app::{self, ServerConfig};
 use switchboard::bootstrap::{self, Outcome};
 use switchboard::clock::{Clock, ManualClock, SystemClock};
-use switchboard::config::{load_inventory, open_store, DatabaseUrl, StoreOptions, DEFAULT_DATABASE_URL};
+use switchboard::config::{
+    load_inventory, open_store, DatabaseUrl, StoreOptions, DEFAULT_DATABASE_URL,
+};
 use switchboard::error::ApiError;
 use switchboard::operator::{self, CreateMain, OperatorAccount, UpdateMain};
 use switchboard_store::{AccountStatus, AccountType, PageRequest, Store};

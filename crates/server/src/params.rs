@@ -150,8 +150,15 @@ impl Params {
                     Ok(Some(v.to_owned()))
                 }
                 _ => {
-                    let code = if name.contains("StatusCallback") { 21609 } else { 21205 };
-                    Err(ApiError::bad_request(code, format!("{name} is not a valid URL: {v}")))
+                    let code = if name.contains("StatusCallback") {
+                        21609
+                    } else {
+                        21205
+                    };
+                    Err(ApiError::bad_request(
+                        code,
+                        format!("{name} is not a valid URL: {v}"),
+                    ))
                 }
             },
         }
@@ -187,16 +194,50 @@ mod field_tests {
 
     #[test]
     fn typed_fields() {
-        assert_eq!(p("VoiceMethod", "get").http_method("VoiceMethod").unwrap().as_deref(), Some("GET"));
+        assert_eq!(
+            p("VoiceMethod", "get")
+                .http_method("VoiceMethod")
+                .unwrap()
+                .as_deref(),
+            Some("GET")
+        );
         assert!(p("VoiceMethod", "PUT").http_method("VoiceMethod").is_err());
-        assert!(p("VoiceUrl", "https://example.com/x?y=1").url("VoiceUrl").unwrap().is_some());
-        assert_eq!(p("VoiceUrl", "").url("VoiceUrl").unwrap().as_deref(), Some(""));
-        assert_eq!(p("VoiceUrl", "ftp://x").url("VoiceUrl").unwrap_err().body().code, 21205);
-        assert_eq!(p("StatusCallback", "nope").url("StatusCallback").unwrap_err().body().code, 21609);
+        assert!(p("VoiceUrl", "https://example.com/x?y=1")
+            .url("VoiceUrl")
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            p("VoiceUrl", "").url("VoiceUrl").unwrap().as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            p("VoiceUrl", "ftp://x")
+                .url("VoiceUrl")
+                .unwrap_err()
+                .body()
+                .code,
+            21205
+        );
+        assert_eq!(
+            p("StatusCallback", "nope")
+                .url("StatusCallback")
+                .unwrap_err()
+                .body()
+                .code,
+            21609
+        );
         let ap = format!("AP{}", "a".repeat(32));
-        assert!(p("VoiceApplicationSid", &ap).sid("VoiceApplicationSid", "AP").is_ok());
-        assert!(p("VoiceApplicationSid", "AP12").sid("VoiceApplicationSid", "AP").is_err());
-        assert!(p("EmergencyStatus", "Active").one_of("EmergencyStatus", &["Active", "Inactive"]).is_ok());
-        assert!(p("EmergencyStatus", "on").one_of("EmergencyStatus", &["Active", "Inactive"]).is_err());
+        assert!(p("VoiceApplicationSid", &ap)
+            .sid("VoiceApplicationSid", "AP")
+            .is_ok());
+        assert!(p("VoiceApplicationSid", "AP12")
+            .sid("VoiceApplicationSid", "AP")
+            .is_err());
+        assert!(p("EmergencyStatus", "Active")
+            .one_of("EmergencyStatus", &["Active", "Inactive"])
+            .is_ok());
+        assert!(p("EmergencyStatus", "on")
+            .one_of("EmergencyStatus", &["Active", "Inactive"])
+            .is_err());
     }
 }

@@ -35,7 +35,10 @@ pub fn to_wire(a: &AddressRecord) -> Address {
         region: a.region.clone(),
         sid: a.sid.clone(),
         street: a.street.clone(),
-        uri: format!("/2010-04-01/Accounts/{}/Addresses/{}.json", a.account_sid, a.sid),
+        uri: format!(
+            "/2010-04-01/Accounts/{}/Addresses/{}.json",
+            a.account_sid, a.sid
+        ),
         emergency_enabled: a.emergency_enabled,
         validated: a.validated,
         verified: a.verified,
@@ -65,11 +68,18 @@ fn postal_code_pattern(iso: &str) -> Option<&'static Regex> {
         .map(|(c, p)| (c, Regex::new(p).expect("postal code pattern")))
         .collect()
     });
-    patterns.iter().find(|(c, _)| c.eq_ignore_ascii_case(iso)).map(|(_, r)| r)
+    patterns
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(iso))
+        .map(|(_, r)| r)
 }
 
 /// The fields of a create (`creating`: all required ones present) or an update.
-fn fields_from(p: &Params, creating: bool, iso_of_existing: Option<&str>) -> ApiResult<AddressFields> {
+fn fields_from(
+    p: &Params,
+    creating: bool,
+    iso_of_existing: Option<&str>,
+) -> ApiResult<AddressFields> {
     let text = |name: &str| -> ApiResult<Option<String>> {
         match p.get(name).map(str::trim) {
             None if creating => Err(invalid(format!("{name} is required"))),
@@ -81,7 +91,9 @@ fn fields_from(p: &Params, creating: bool, iso_of_existing: Option<&str>) -> Api
     let iso_country = if creating {
         let iso = text("IsoCountry")?.unwrap_or_default().to_ascii_uppercase();
         if iso.len() != 2 || iso.parse::<phonenumber::country::Id>().is_err() {
-            return Err(invalid(format!("IsoCountry {iso} is not an ISO 3166-1 alpha-2 country code")));
+            return Err(invalid(format!(
+                "IsoCountry {iso} is not an ISO 3166-1 alpha-2 country code"
+            )));
         }
         Some(iso)
     } else {
@@ -91,7 +103,9 @@ fn fields_from(p: &Params, creating: bool, iso_of_existing: Option<&str>) -> Api
     let country = iso_country.as_deref().or(iso_of_existing).unwrap_or("");
     if let (Some(code), Some(pattern)) = (&postal_code, postal_code_pattern(country)) {
         if !pattern.is_match(code) {
-            return Err(invalid(format!("PostalCode {code} is not a valid postal code of {country}")));
+            return Err(invalid(format!(
+                "PostalCode {code} is not a valid postal code of {country}"
+            )));
         }
     }
     // AutoCorrectAddress is accepted; addresses are stored as given (nothing to correct from).
@@ -110,7 +124,11 @@ fn fields_from(p: &Params, creating: bool, iso_of_existing: Option<&str>) -> Api
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/Addresses.json · ListAddress
-pub async fn list(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<Json<Page<Address>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<Json<Page<Address>>> {
     let pp = PageParams::parse(&params)?;
     let q = AddressListQuery {
         customer_name: params.get("CustomerName").map(str::to_owned),
@@ -118,19 +136,40 @@ pub async fn list(State(state): State<AppState>, scope: AccountScope, params: Pa
         emergency_enabled: params.bool("EmergencyEnabled")?,
         iso_country: params.get("IsoCountry").map(|c| c.to_ascii_uppercase()),
     };
-    let filters: Vec<(&str, String)> = ["CustomerName", "FriendlyName", "EmergencyEnabled", "IsoCountry"]
-        .into_iter()
-        .filter_map(|k| params.get(k).map(|v| (k, v.to_owned())))
-        .collect();
-    let slice = state.store.list_addresses(scope.sid(), &q, pp.request()).await?;
+    let filters: Vec<(&str, String)> = [
+        "CustomerName",
+        "FriendlyName",
+        "EmergencyEnabled",
+        "IsoCountry",
+    ]
+    .into_iter()
+    .filter_map(|k| params.get(k).map(|v| (k, v.to_owned())))
+    .collect();
+    let slice = state
+        .store
+        .list_addresses(scope.sid(), &q, pp.request())
+        .await?;
     let path = format!("/2010-04-01/Accounts/{}/Addresses.json", scope.sid());
-    Ok(Json(envelope("addresses", &path, &filters, &pp, slice.map(|a| to_wire(&a)))))
+    Ok(Json(envelope(
+        "addresses",
+        &path,
+        &filters,
+        &pp,
+        slice.map(|a| to_wire(&a)),
+    )))
 }
 
 /// POST /2010-04-01/Accounts/{AccountSid}/Addresses.json · CreateAddress
-pub async fn create(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<(StatusCode, Json<Address>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<Address>)> {
     let fields = fields_from(&params, true, None)?;
-    let a = state.store.create_address(scope.sid(), fields, state.clock.now_ms()).await?;
+    let a = state
+        .store
+        .create_address(scope.sid(), fields, state.clock.now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(to_wire(&a))))
 }
 
@@ -141,7 +180,11 @@ pub async fn fetch(
     Path(path): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<Address>> {
     let sid = instance_sid(&path, "SidJson", prefix::ADDRESS)?;
-    let a = state.store.address(scope.sid(), &sid).await?.ok_or(ApiError::NotFound)?;
+    let a = state
+        .store
+        .address(scope.sid(), &sid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(to_wire(&a)))
 }
 
@@ -153,9 +196,16 @@ pub async fn update(
     params: Params,
 ) -> ApiResult<Json<Address>> {
     let sid = instance_sid(&path, "SidJson", prefix::ADDRESS)?;
-    let existing = state.store.address(scope.sid(), &sid).await?.ok_or(ApiError::NotFound)?;
+    let existing = state
+        .store
+        .address(scope.sid(), &sid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let fields = fields_from(&params, false, Some(&existing.iso_country))?;
-    let a = state.store.update_address(scope.sid(), &sid, fields, state.clock.now_ms()).await?;
+    let a = state
+        .store
+        .update_address(scope.sid(), &sid, fields, state.clock.now_ms())
+        .await?;
     Ok(Json(to_wire(&a)))
 }
 
@@ -178,9 +228,16 @@ pub async fn dependent_phone_numbers(
     params: Params,
 ) -> ApiResult<Json<Page<DependentPhoneNumber>>> {
     let address_sid = path.get("AddressSid").ok_or(ApiError::NotFound)?;
-    state.store.address(scope.sid(), address_sid).await?.ok_or(ApiError::NotFound)?;
+    state
+        .store
+        .address(scope.sid(), address_sid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let pp = PageParams::parse(&params)?;
-    let slice = state.store.dependent_numbers(scope.sid(), address_sid, pp.request()).await?;
+    let slice = state
+        .store
+        .dependent_numbers(scope.sid(), address_sid, pp.request())
+        .await?;
     let path = format!(
         "/2010-04-01/Accounts/{}/Addresses/{address_sid}/DependentPhoneNumbers.json",
         scope.sid()

@@ -9,7 +9,8 @@ use switchboard_numbering::areas::CountryPlan;
 use switchboard_numbering::{ContainsPattern, Near, NumberType, SearchQuery};
 use switchboard_store::PageSlice;
 use switchboard_wire::incoming_phone_number::{
-    AvailablePhoneNumber, AvailablePhoneNumberCountry, AvailablePhoneNumberCountryList, Capabilities,
+    AvailablePhoneNumber, AvailablePhoneNumberCountry, AvailablePhoneNumberCountryList,
+    Capabilities,
 };
 use switchboard_wire::page::Page;
 
@@ -23,13 +24,22 @@ fn base(account_sid: &str) -> String {
     format!("/2010-04-01/Accounts/{account_sid}/AvailablePhoneNumbers")
 }
 
-fn country_wire(state: &AppState, account_sid: &str, plan: &CountryPlan) -> AvailablePhoneNumberCountry {
+fn country_wire(
+    state: &AppState,
+    account_sid: &str,
+    plan: &CountryPlan,
+) -> AvailablePhoneNumberCountry {
     let base = format!("{}/{}", base(account_sid), plan.iso);
     let subresource_uris: BTreeMap<&'static str, String> = state
         .inventory
         .types_of(plan)
         .into_iter()
-        .map(|t| (t.subresource_key(), format!("{base}/{}.json", t.list_name())))
+        .map(|t| {
+            (
+                t.subresource_key(),
+                format!("{base}/{}.json", t.list_name()),
+            )
+        })
         .collect();
     AvailablePhoneNumberCountry {
         country_code: plan.iso.to_owned(),
@@ -55,7 +65,10 @@ pub async fn list_countries(
         .iter()
         .map(|plan| country_wire(&state, scope.sid(), plan))
         .collect();
-    Json(AvailablePhoneNumberCountryList { countries, uri: format!("{}.json", base(scope.sid())) })
+    Json(AvailablePhoneNumberCountryList {
+        countries,
+        uri: format!("{}.json", base(scope.sid())),
+    })
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json · FetchAvailablePhoneNumberCountry
@@ -64,12 +77,23 @@ pub async fn fetch_country(
     scope: AccountScope,
     Path(path): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<AvailablePhoneNumberCountry>> {
-    let code = path.get("CountryJson").and_then(|s| s.strip_suffix(".json")).ok_or(ApiError::NotFound)?;
-    Ok(Json(country_wire(&state, scope.sid(), country_of(&state, code)?)))
+    let code = path
+        .get("CountryJson")
+        .and_then(|s| s.strip_suffix(".json"))
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(country_wire(
+        &state,
+        scope.sid(),
+        country_of(&state, code)?,
+    )))
 }
 
 fn float(p: &Params, name: &str, v: &str) -> ApiResult<f64> {
-    v.trim().parse::<f64>().ok().filter(|f| f.is_finite()).ok_or_else(|| ApiError::invalid_parameter(name, p.get(name).unwrap_or(v)))
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .ok_or_else(|| ApiError::invalid_parameter(name, p.get(name).unwrap_or(v)))
 }
 
 /// The filters of the type lists, each validated.
@@ -77,13 +101,18 @@ fn query_from(state: &AppState, p: &Params) -> ApiResult<SearchQuery> {
     let area_code = match p.get("AreaCode") {
         Some(a) if a.is_empty() || a.len() > 5 || !a.bytes().all(|b| b.is_ascii_digit()) => {
             // https://www.twilio.com/docs/errors/21451
-            return Err(ApiError::bad_request(21451, format!("Invalid area code {a}")));
+            return Err(ApiError::bad_request(
+                21451,
+                format!("Invalid area code {a}"),
+            ));
         }
         other => other.map(str::to_owned),
     };
     let contains = p
         .get("Contains")
-        .map(|c| ContainsPattern::parse(c).ok_or_else(|| ApiError::invalid_parameter("Contains", c)))
+        .map(|c| {
+            ContainsPattern::parse(c).ok_or_else(|| ApiError::invalid_parameter("Contains", c))
+        })
         .transpose()?;
     let miles = match p.int("Distance")? {
         None => 25.0,
@@ -91,10 +120,20 @@ fn query_from(state: &AppState, p: &Params) -> ApiResult<SearchQuery> {
         Some(d) => return Err(ApiError::invalid_parameter("Distance", &d.to_string())),
     };
     let near = if let Some(ll) = p.get("NearLatLong") {
-        let (lat, lon) = ll.split_once(',').ok_or_else(|| ApiError::invalid_parameter("NearLatLong", ll))?;
-        Some(Near { latitude: float(p, "NearLatLong", lat)?, longitude: float(p, "NearLatLong", lon)?, miles })
+        let (lat, lon) = ll
+            .split_once(',')
+            .ok_or_else(|| ApiError::invalid_parameter("NearLatLong", ll))?;
+        Some(Near {
+            latitude: float(p, "NearLatLong", lat)?,
+            longitude: float(p, "NearLatLong", lon)?,
+            miles,
+        })
     } else if let Some(n) = p.get("NearNumber") {
-        let area = state.inventory.get(n).map(|a| a.area).ok_or_else(|| ApiError::invalid_parameter("NearNumber", n))?;
+        let area = state
+            .inventory
+            .get(n)
+            .map(|a| a.area)
+            .ok_or_else(|| ApiError::invalid_parameter("NearNumber", n))?;
         match (area.latitude, area.longitude) {
             (Some(lat), Some(lon)) => Some(Near {
                 latitude: float(p, "NearNumber", lat)?,
@@ -150,7 +189,12 @@ async fn search(
         let chunk: Vec<_> = matches.by_ref().take((want * 2).max(100)).collect();
         let e164s: Vec<String> = chunk.iter().map(|n| n.e164.clone()).collect();
         let owned = state.store.owned_among(&e164s).await?;
-        found.extend(chunk.into_iter().filter(|n| !owned.contains(&n.e164)).take(want - found.len()));
+        found.extend(
+            chunk
+                .into_iter()
+                .filter(|n| !owned.contains(&n.e164))
+                .take(want - found.len()),
+        );
     }
     let items = found
         .into_iter()
@@ -176,18 +220,49 @@ async fn search(
         })
         .collect();
     let filters: Vec<(&str, String)> = [
-        "AreaCode", "Contains", "SmsEnabled", "MmsEnabled", "VoiceEnabled", "FaxEnabled",
-        "ExcludeAllAddressRequired", "ExcludeLocalAddressRequired", "ExcludeForeignAddressRequired",
-        "Beta", "NearNumber", "NearLatLong", "Distance", "InPostalCode", "InRegion", "InRateCenter",
-        "InLata", "InLocality",
+        "AreaCode",
+        "Contains",
+        "SmsEnabled",
+        "MmsEnabled",
+        "VoiceEnabled",
+        "FaxEnabled",
+        "ExcludeAllAddressRequired",
+        "ExcludeLocalAddressRequired",
+        "ExcludeForeignAddressRequired",
+        "Beta",
+        "NearNumber",
+        "NearLatLong",
+        "Distance",
+        "InPostalCode",
+        "InRegion",
+        "InRateCenter",
+        "InLata",
+        "InLocality",
     ]
     .into_iter()
     .filter_map(|k| params.get(k).map(|v| (k, v.to_owned())))
     .collect();
     // A search answers one page: Twilio offers no next page of available numbers.
-    let slice = PageSlice { items, has_next: false, has_previous: false, first_key: None, last_key: None };
-    let path = format!("{}/{}/{}.json", base(scope.sid()), plan.iso, kind.list_name());
-    Ok(Json(envelope("available_phone_numbers", &path, &filters, &pp, slice)))
+    let slice = PageSlice {
+        items,
+        has_next: false,
+        has_previous: false,
+        first_key: None,
+        last_key: None,
+    };
+    let path = format!(
+        "{}/{}/{}.json",
+        base(scope.sid()),
+        plan.iso,
+        kind.list_name()
+    );
+    Ok(Json(envelope(
+        "available_phone_numbers",
+        &path,
+        &filters,
+        &pp,
+        slice,
+    )))
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Local.json · ListAvailablePhoneNumberLocal

@@ -28,7 +28,12 @@ const MAGIC_INVALID: &str = "+15005550001";
 const MAGIC_UNAVAILABLE: &str = "+15005550000";
 
 pub fn capabilities(c: &NumberCapabilities) -> Capabilities {
-    Capabilities { mms: c.mms, sms: c.sms, voice: c.voice, fax: c.fax }
+    Capabilities {
+        mms: c.mms,
+        sms: c.sms,
+        voice: c.voice,
+        fax: c.fax,
+    }
 }
 
 pub fn uri(account_sid: &str, sid: &str) -> String {
@@ -128,16 +133,28 @@ async fn list_of(
         origin: params.get("Origin").map(str::to_owned),
         number_type: kind.map(|k| k.as_str().to_owned()),
     };
-    let slice = state.store.list_numbers(scope.sid(), &query, pp.request()).await?;
+    let slice = state
+        .store
+        .list_numbers(scope.sid(), &query, pp.request())
+        .await?;
     let path = match kind {
-        None => format!("/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json", scope.sid()),
+        None => format!(
+            "/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json",
+            scope.sid()
+        ),
         Some(k) => format!(
             "/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}.json",
             scope.sid(),
             k.list_name()
         ),
     };
-    Ok(Json(envelope("incoming_phone_numbers", &path, &filters, &pp, slice.map(|n| to_wire(&n)))))
+    Ok(Json(envelope(
+        "incoming_phone_numbers",
+        &path,
+        &filters,
+        &pp,
+        slice.map(|n| to_wire(&n)),
+    )))
 }
 
 /// The inventory numbers a purchase may take, best first.
@@ -160,7 +177,9 @@ async fn candidates<'a>(
             Some(n) => n.e164.clone(),
             None => parse_e164(pn).ok_or_else(invalid)?.e164,
         };
-        let n = inv.get(&e164).ok_or(ApiError::Rule(RuleViolation::NumberUnavailable))?;
+        let n = inv
+            .get(&e164)
+            .ok_or(ApiError::Rule(RuleViolation::NumberUnavailable))?;
         if kind.is_some_and(|k| k != n.kind) {
             return Err(ApiError::Rule(RuleViolation::NumberUnavailable));
         }
@@ -169,14 +188,24 @@ async fn candidates<'a>(
     let Some(area) = params.get("AreaCode").filter(|_| kind.is_none()) else {
         return Err(ApiError::bad_request(
             21421,
-            if kind.is_some() { "PhoneNumber is required" } else { "PhoneNumber or AreaCode is required" },
+            if kind.is_some() {
+                "PhoneNumber is required"
+            } else {
+                "PhoneNumber or AreaCode is required"
+            },
         ));
     };
     if area.len() != 3 || !area.bytes().all(|b| b.is_ascii_digit()) {
         // https://www.twilio.com/docs/errors/21451
-        return Err(ApiError::bad_request(21451, format!("Invalid area code {area}")));
+        return Err(ApiError::bad_request(
+            21451,
+            format!("Invalid area code {area}"),
+        ));
     }
-    let q = switchboard_numbering::SearchQuery { area_code: Some(area.to_owned()), ..Default::default() };
+    let q = switchboard_numbering::SearchQuery {
+        area_code: Some(area.to_owned()),
+        ..Default::default()
+    };
     // Area codes are North American: US and Canadian local numbers.
     let all: Vec<&AvailableNumber> = ["US", "CA"]
         .iter()
@@ -184,10 +213,16 @@ async fn candidates<'a>(
         .collect();
     let e164s: Vec<String> = all.iter().map(|n| n.e164.clone()).collect();
     let owned = state.store.owned_among(&e164s).await?;
-    let free: Vec<&AvailableNumber> = all.into_iter().filter(|n| !owned.contains(&n.e164)).collect();
+    let free: Vec<&AvailableNumber> = all
+        .into_iter()
+        .filter(|n| !owned.contains(&n.e164))
+        .collect();
     if free.is_empty() {
         // https://www.twilio.com/docs/errors/21452
-        return Err(ApiError::bad_request(21452, format!("No phone numbers found in area code {area}")));
+        return Err(ApiError::bad_request(
+            21452,
+            format!("No phone numbers found in area code {area}"),
+        ));
     }
     Ok((free, true))
 }
@@ -209,7 +244,10 @@ async fn purchase(
             phone_number: n.e164.clone(),
             iso_country: n.iso_country.to_owned(),
             number_type: n.kind.as_str().to_owned(),
-            friendly_name: patch.friendly_name.clone().unwrap_or_else(|| n.national.clone()),
+            friendly_name: patch
+                .friendly_name
+                .clone()
+                .unwrap_or_else(|| n.national.clone()),
             address_requirements: n.address_requirements.to_owned(),
             beta: n.beta,
             capabilities: NumberCapabilities {
@@ -229,46 +267,81 @@ async fn purchase(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::bad_request(21452, "No phone numbers found in area code"))
+    Err(ApiError::bad_request(
+        21452,
+        "No phone numbers found in area code",
+    ))
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json · ListIncomingPhoneNumber
-pub async fn list(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
     list_of(state, scope, params, None).await
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json · ListIncomingPhoneNumberLocal
-pub async fn list_local(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
+pub async fn list_local(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
     list_of(state, scope, params, Some(NumberType::Local)).await
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json · ListIncomingPhoneNumberMobile
-pub async fn list_mobile(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
+pub async fn list_mobile(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
     list_of(state, scope, params, Some(NumberType::Mobile)).await
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json · ListIncomingPhoneNumberTollFree
-pub async fn list_toll_free(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
+pub async fn list_toll_free(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<Json<Page<IncomingPhoneNumber>>> {
     list_of(state, scope, params, Some(NumberType::TollFree)).await
 }
 
 /// POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json · CreateIncomingPhoneNumber
-pub async fn create(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
     purchase(state, scope, params, None).await
 }
 
 /// POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json · CreateIncomingPhoneNumberLocal
-pub async fn create_local(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
+pub async fn create_local(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
     purchase(state, scope, params, Some(NumberType::Local)).await
 }
 
 /// POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json · CreateIncomingPhoneNumberMobile
-pub async fn create_mobile(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
+pub async fn create_mobile(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
     purchase(state, scope, params, Some(NumberType::Mobile)).await
 }
 
 /// POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json · CreateIncomingPhoneNumberTollFree
-pub async fn create_toll_free(State(state): State<AppState>, scope: AccountScope, params: Params) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
+pub async fn create_toll_free(
+    State(state): State<AppState>,
+    scope: AccountScope,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<IncomingPhoneNumber>)> {
     purchase(state, scope, params, Some(NumberType::TollFree)).await
 }
 
@@ -279,7 +352,11 @@ pub async fn fetch(
     Path(path): Path<HashMap<String, String>>,
 ) -> ApiResult<Json<IncomingPhoneNumber>> {
     let sid = instance_sid(&path, "SidJson", prefix::PHONE_NUMBER)?;
-    let n = state.store.number(scope.sid(), &sid).await?.ok_or(ApiError::NotFound)?;
+    let n = state
+        .store
+        .number(scope.sid(), &sid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(to_wire(&n)))
 }
 
@@ -308,9 +385,17 @@ pub async fn update(
             if !sid::is_sid(prefix::ACCOUNT, target) {
                 return Err(ApiError::Rule(RuleViolation::TransferUnrelated));
             }
-            state.store.transfer_number(scope.sid(), &sid, target, patch, now).await?
+            state
+                .store
+                .transfer_number(scope.sid(), &sid, target, patch, now)
+                .await?
         }
-        None => state.store.update_number(scope.sid(), &sid, patch, now).await?,
+        None => {
+            state
+                .store
+                .update_number(scope.sid(), &sid, patch, now)
+                .await?
+        }
     };
     Ok(Json(to_wire(&updated)))
 }
@@ -322,6 +407,9 @@ pub async fn delete(
     Path(path): Path<HashMap<String, String>>,
 ) -> ApiResult<StatusCode> {
     let sid = instance_sid(&path, "SidJson", prefix::PHONE_NUMBER)?;
-    state.store.release_number(scope.sid(), &sid, state.clock.now_ms()).await?;
+    state
+        .store
+        .release_number(scope.sid(), &sid, state.clock.now_ms())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

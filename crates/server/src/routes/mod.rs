@@ -20,7 +20,11 @@ use crate::error::{ApiError, ApiResult};
 
 /// The SID of an instance path segment `{prefix}....json` named `param`; anything else is
 /// an unknown resource (20404).
-pub fn instance_sid(path: &HashMap<String, String>, param: &str, prefix: &str) -> ApiResult<String> {
+pub fn instance_sid(
+    path: &HashMap<String, String>,
+    param: &str,
+    prefix: &str,
+) -> ApiResult<String> {
     path.get(param)
         .and_then(|seg| seg.strip_suffix(".json"))
         .filter(|s| sid::is_sid(prefix, s))
@@ -38,18 +42,45 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         // Accounts
-        .route("/2010-04-01/Accounts.json", get(accounts::list).post(accounts::create))
-        .route("/2010-04-01/Accounts/{AccountSidJson}", get(accounts::fetch).post(accounts::update))
+        .route(
+            "/2010-04-01/Accounts.json",
+            get(accounts::list).post(accounts::create),
+        )
+        .route(
+            "/2010-04-01/Accounts/{AccountSidJson}",
+            get(accounts::fetch).post(accounts::update),
+        )
         // AvailablePhoneNumbers
         .route(&r("/AvailablePhoneNumbers.json"), get(apn::list_countries))
-        .route(&r("/AvailablePhoneNumbers/{CountryJson}"), get(apn::fetch_country))
-        .route(&r("/AvailablePhoneNumbers/{CountryCode}/Local.json"), get(apn::list_local))
-        .route(&r("/AvailablePhoneNumbers/{CountryCode}/Mobile.json"), get(apn::list_mobile))
-        .route(&r("/AvailablePhoneNumbers/{CountryCode}/TollFree.json"), get(apn::list_toll_free))
+        .route(
+            &r("/AvailablePhoneNumbers/{CountryJson}"),
+            get(apn::fetch_country),
+        )
+        .route(
+            &r("/AvailablePhoneNumbers/{CountryCode}/Local.json"),
+            get(apn::list_local),
+        )
+        .route(
+            &r("/AvailablePhoneNumbers/{CountryCode}/Mobile.json"),
+            get(apn::list_mobile),
+        )
+        .route(
+            &r("/AvailablePhoneNumbers/{CountryCode}/TollFree.json"),
+            get(apn::list_toll_free),
+        )
         // IncomingPhoneNumbers
-        .route(&r("/IncomingPhoneNumbers.json"), get(ipn::list).post(ipn::create))
-        .route(&r("/IncomingPhoneNumbers/Local.json"), get(ipn::list_local).post(ipn::create_local))
-        .route(&r("/IncomingPhoneNumbers/Mobile.json"), get(ipn::list_mobile).post(ipn::create_mobile))
+        .route(
+            &r("/IncomingPhoneNumbers.json"),
+            get(ipn::list).post(ipn::create),
+        )
+        .route(
+            &r("/IncomingPhoneNumbers/Local.json"),
+            get(ipn::list_local).post(ipn::create_local),
+        )
+        .route(
+            &r("/IncomingPhoneNumbers/Mobile.json"),
+            get(ipn::list_mobile).post(ipn::create_mobile),
+        )
         .route(
             &r("/IncomingPhoneNumbers/TollFree.json"),
             get(ipn::list_toll_free).post(ipn::create_toll_free),
@@ -60,14 +91,29 @@ pub fn api() -> Router<AppState> {
         )
         // Addresses
         .route(&r("/Addresses.json"), get(ad::list).post(ad::create))
-        .route(&r("/Addresses/{SidJson}"), get(ad::fetch).post(ad::update).delete(ad::delete))
-        .route(&r("/Addresses/{AddressSid}/DependentPhoneNumbers.json"), get(ad::dependent_phone_numbers))
+        .route(
+            &r("/Addresses/{SidJson}"),
+            get(ad::fetch).post(ad::update).delete(ad::delete),
+        )
+        .route(
+            &r("/Addresses/{AddressSid}/DependentPhoneNumbers.json"),
+            get(ad::dependent_phone_numbers),
+        )
 }
 
 /// The operator plane, mounted under `/admin/v1` only when an admin token is configured.
 pub fn admin() -> Router<AppState> {
     Router::new()
-        .route("/admin/v1/Accounts", get(admin::list_accounts).post(admin::create_account))
-        .route("/admin/v1/Accounts/{Sid}", get(admin::fetch_account).post(admin::update_account))
-        .route("/admin/v1/Clock", get(admin::fetch_clock).post(admin::advance_clock))
+        .route(
+            "/admin/v1/Accounts",
+            get(admin::list_accounts).post(admin::create_account),
+        )
+        .route(
+            "/admin/v1/Accounts/{Sid}",
+            get(admin::fetch_account).post(admin::update_account),
+        )
+        .route(
+            "/admin/v1/Clock",
+            get(admin::fetch_clock).post(admin::advance_clock),
+        )
 }

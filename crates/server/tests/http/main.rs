@@ -8,4 +8,5 @@ mod admin;
 mod auth;
 mod errors;
 mod lifecycle;
+mod numbers;
 mod paging;
