@@ -21,6 +21,20 @@ NOTES = {
     "CreateAccount": "Creates a subaccount of the calling main account; limit 1000 by default (21480), Trial 1; subaccounts cannot (21101).",
     "FetchAccount": "`status` is effective: a suspended main account shows its tree suspended.",
     "UpdateAccount": "`FriendlyName`, `Status`; 21475/21476/21477/21479; only main credentials change a status (20403).",
+    "ListAvailablePhoneNumberCountry": "The inventory's countries (US, CA, GB, DE, FR, AU by default); `{countries, uri}` as in the spec.",
+    "FetchAvailablePhoneNumberCountry": "`subresource_uris` lists the types offered in that country.",
+    "ListAvailablePhoneNumberLocal": "Filters: `AreaCode`, `Contains` (digits, letters as keypad digits, `*`, `%`, leading `+`, trailing `$`), `InRegion`, `InPostalCode`, `InLocality`, `InLata`, `InRateCenter`, `NearLatLong`/`NearNumber` + `Distance`, `Sms/Mms/Voice/FaxEnabled`, `Exclude*AddressRequired`, `Beta`, `PageSize`. Owned numbers are never offered.",
+    "ListAvailablePhoneNumberMobile": "As Local.",
+    "ListAvailablePhoneNumberTollFree": "As Local.",
+    "ListIncomingPhoneNumber": "Filters `PhoneNumber` (partial, `*` any digit), `FriendlyName`, `Beta`, `Origin`.",
+    "CreateIncomingPhoneNumber": "`PhoneNumber` or `AreaCode` (US/CA); 21421 invalid, 21422 unavailable, 21451/21452 area code; address requirement 21631; Twilio's magic purchase numbers; first month charged.",
+    "CreateIncomingPhoneNumberLocal": "`PhoneNumber` of that type only (21422 otherwise).",
+    "CreateIncomingPhoneNumberMobile": "As Local.",
+    "CreateIncomingPhoneNumberTollFree": "As Local.",
+    "UpdateIncomingPhoneNumber": "All configuration fields; `AccountSid` transfers within the tree (21474 non-main credentials, 21473 unrelated, 21472 inactive, 21631 address). Application, trunk, identity and bundle SIDs are stored as given (those resources are not implemented).",
+    "DeleteIncomingPhoneNumber": "Releases the number back to the inventory.",
+    "CreateAddress": "Required fields and ISO country checked, postal codes checked for US, CA, GB, DE, FR, AU (21628); `AutoCorrectAddress` accepted, nothing corrected; `validated` true.",
+    "DeleteAddress": "Refused while an in-use number depends on it (21631; Twilio's code for this is undocumented).",
 }
 
 

@@ -11,10 +11,14 @@ from pathlib import Path
 
 NODE_DIR = Path(__file__).parent / "node"
 GUIDE = NODE_DIR / "guide"
-PLACEHOLDERS = ("ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "ACXXXX-SUBACCOUNT-SID-XXXX")
+PLACEHOLDERS = (
+    "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+    "ACXXXX-SUBACCOUNT-SID-XXXX",
+    "PNXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+)
 
 
-def run_sample(server, name, sid=None):
+def run_sample(server, name, sid=None, extra_env=None):
     source = (GUIDE / name).read_text()
     if sid:
         for p in PLACEHOLDERS:
@@ -29,6 +33,7 @@ def run_sample(server, name, sid=None):
             SWITCHBOARD_URL=server.url,
             NODE_OPTIONS=f"--require {NODE_DIR / 'point-at-switchboard.cjs'}",
         )
+        env.update(extra_env or {})
         done = subprocess.run(
             ["node", str(copy)], env=env, capture_output=True, text=True, timeout=60
         )

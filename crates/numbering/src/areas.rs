@@ -29,6 +29,8 @@ pub struct CountryPlan {
     pub areas: &'static [(NumberType, &'static [Area])],
 }
 
+// A table row constructor: one argument per column reads better than a struct literal here.
+#[allow(clippy::too_many_arguments)]
 const fn geo(
     prefix: &'static str,
     nsn_len: usize,

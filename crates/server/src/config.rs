@@ -85,6 +85,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_numbers_config_loads() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/numbers-config.example.json"
+        );
+        let inv = load_inventory(Some(std::path::Path::new(path))).unwrap();
+        assert_eq!(inv.countries().len(), 3);
+        let q = switchboard_numbering::SearchQuery::default();
+        let gb = inv
+            .search("GB", switchboard_numbering::NumberType::Local, &q)
+            .next()
+            .unwrap();
+        assert_eq!(gb.address_requirements, "none");
+        let us = inv
+            .search("US", switchboard_numbering::NumberType::Local, &q)
+            .next()
+            .unwrap();
+        assert_eq!(us.monthly_price.to_string(), "1.00");
+        assert!(load_inventory(Some(std::path::Path::new("/nonexistent.json"))).is_err());
+    }
+
+    #[test]
     fn database_urls() {
         assert_eq!(
             DatabaseUrl::parse(DEFAULT_DATABASE_URL),
