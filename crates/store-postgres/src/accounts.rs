@@ -13,7 +13,8 @@ use crate::{pg_error, pool_error, PostgresStore};
 /// Every account query selects these columns, with the parent joined as `p`.
 const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
      p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
-     a.open_subaccounts, a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+     a.open_subaccounts, a.auto_delete_closed, COALESCE(p.voice_countries, a.voice_countries), \
+     COALESCE(p.sms_countries, a.sms_countries) FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
 
 /// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
 const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
@@ -41,6 +42,8 @@ fn record(r: &Row) -> Result<AccountRecord> {
         subaccount_limit: r.get(11),
         open_subaccounts: r.get(12),
         auto_delete_closed: r.get(13),
+        voice_countries: r.get(14),
+        sms_countries: r.get(15),
     })
 }
 
@@ -143,6 +146,8 @@ impl AccountStore for PostgresStore {
             subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
             open_subaccounts: 0,
             auto_delete_closed: false,
+            voice_countries: owner.voice_countries.clone(),
+            sms_countries: owner.sms_countries.clone(),
         };
         // The record is built here rather than read back: one round trip less under the lock.
         let st = tx
@@ -239,7 +244,9 @@ impl AccountStore for PostgresStore {
             "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
              status = COALESCE($3, status), subaccount_limit = COALESCE($4, subaccount_limit), \
              auto_delete_closed = COALESCE($5, auto_delete_closed), \
-             auth_token = COALESCE($6, auth_token), date_updated = $7 WHERE sid = $1",
+             auth_token = COALESCE($6, auth_token), date_updated = $7, \
+             voice_countries = COALESCE($8, voice_countries), \
+             sms_countries = COALESCE($9, sms_countries) WHERE sid = $1",
             &[
                 &sid,
                 &update.friendly_name,
@@ -248,6 +255,8 @@ impl AccountStore for PostgresStore {
                 &update.auto_delete_closed,
                 &update.auth_token,
                 &update.now,
+                &update.voice_countries,
+                &update.sms_countries,
             ],
         )
         .await?;
@@ -269,14 +278,14 @@ impl AccountStore for PostgresStore {
                 query.status.map(|s| s.as_str().to_owned()),
             );
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "a.seq", f, req, record, |r| r.seq).await
+        keyset_page(&c, SELECT, "a.seq", f, req, false, record, |r| r.seq).await
     }
 
     async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
         let mut f = Filter::default();
         f.and_sql("a.owner_sid IS NULL");
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "a.seq", f, req, record, |r| r.seq).await
+        keyset_page(&c, SELECT, "a.seq", f, req, false, record, |r| r.seq).await
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {

@@ -102,7 +102,7 @@ impl AddressStore for PostgresStore {
             .and_opt("emergency_enabled = $", q.emergency_enabled)
             .and_opt("iso_country = $", q.iso_country.clone());
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, record, |r| r.seq).await
+        keyset_page(&c, SELECT, "seq", f, req, false, record, |r| r.seq).await
     }
 
     async fn update_address(
@@ -186,6 +186,7 @@ impl AddressStore for PostgresStore {
             "seq",
             f,
             req,
+            false,
             crate::incoming_phone_numbers::record,
             |r| r.seq,
         )

@@ -276,7 +276,7 @@ impl PhoneNumberStore for PostgresStore {
             f.and_sql("FALSE");
         }
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, record, |r| r.seq).await
+        keyset_page(&c, SELECT, "seq", f, req, false, record, |r| r.seq).await
     }
 
     async fn update_number(

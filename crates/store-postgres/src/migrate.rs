@@ -16,6 +16,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_numbers",
         include_str!("../migrations/0002_numbers.sql"),
     ),
+    (
+        3,
+        "0003_messages_calls",
+        include_str!("../migrations/0003_messages_calls.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

@@ -81,26 +81,39 @@ pub async fn row_opt(
 }
 
 /// One keyset page: `select` is a `SELECT ... FROM ...` whose rows `map` reads, `key` the
-/// ascending integer column the page is ordered by.
+/// integer column the list is ordered by (descending when `newest_first`, as Twilio lists
+/// calls and messages).
 pub async fn keyset_page<T>(
     c: &impl GenericClient,
     select: &str,
     key: &str,
     mut filter: Filter,
     req: PageRequest,
+    newest_first: bool,
     map: impl Fn(&Row) -> Result<T>,
     key_of: impl Fn(&T) -> i64,
 ) -> Result<PageSlice<T>> {
     match req.cursor {
         Cursor::Start => {}
         Cursor::After(k) => {
-            filter.and(&format!("{key} > $"), k);
+            filter.and(
+                &format!("{key} {} $", if newest_first { "<" } else { ">" }),
+                k,
+            );
         }
         Cursor::Before(k) => {
-            filter.and(&format!("{key} < $"), k);
+            filter.and(
+                &format!("{key} {} $", if newest_first { ">" } else { "<" }),
+                k,
+            );
         }
     }
-    let order = if req.descending() { "DESC" } else { "ASC" };
+    // A previous page is read backwards from its cursor, then turned round by PageSlice.
+    let order = if req.descending() != newest_first {
+        "DESC"
+    } else {
+        "ASC"
+    };
     let sql = format!(
         "{select} WHERE {} ORDER BY {key} {order} LIMIT {}",
         if filter.conds.is_empty() {

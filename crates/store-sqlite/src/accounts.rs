@@ -13,7 +13,8 @@ use crate::SqliteStore;
 /// Every account query selects these columns, with the parent joined as `p`.
 const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
      p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
-     a.open_subaccounts, a.auto_delete_closed FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+     a.open_subaccounts, a.auto_delete_closed, COALESCE(p.voice_countries, a.voice_countries), \
+     COALESCE(p.sms_countries, a.sms_countries) FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
 
 /// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
 const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
@@ -42,6 +43,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<AccountRecord> {
         subaccount_limit: r.get(11)?,
         open_subaccounts: r.get(12)?,
         auto_delete_closed: r.get(13)?,
+        voice_countries: r.get(14)?,
+        sms_countries: r.get(15)?,
     })
 }
 
@@ -66,7 +69,7 @@ fn adjust_open_subaccounts(conn: &Connection, main_sid: &str, by: i64) -> Result
 }
 
 fn page(conn: &Connection, filter: Filter, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
-    keyset_page(conn, SELECT, "a.seq", filter, req, row, |r| r.seq)
+    keyset_page(conn, SELECT, "a.seq", filter, req, false, row, |r| r.seq)
 }
 
 #[async_trait]
@@ -191,7 +194,9 @@ impl AccountStore for SqliteStore {
                     "UPDATE accounts SET friendly_name = COALESCE(?2, friendly_name), \
                      status = COALESCE(?3, status), subaccount_limit = COALESCE(?4, subaccount_limit), \
                      auto_delete_closed = COALESCE(?5, auto_delete_closed), \
-                     auth_token = COALESCE(?6, auth_token), date_updated = ?7 WHERE sid = ?1",
+                     auth_token = COALESCE(?6, auth_token), date_updated = ?7, \
+                     voice_countries = COALESCE(?8, voice_countries), \
+                     sms_countries = COALESCE(?9, sms_countries) WHERE sid = ?1",
                 )
                 .and_then(|mut st| {
                     st.execute(params![
@@ -201,7 +206,9 @@ impl AccountStore for SqliteStore {
                         update.subaccount_limit,
                         update.auto_delete_closed,
                         update.auth_token,
-                        update.now
+                        update.now,
+                        update.voice_countries,
+                        update.sms_countries
                     ])
                 })
                 .map_err(sql_error)?;

@@ -97,7 +97,7 @@ impl AddressStore for SqliteStore {
             .and_opt("emergency_enabled = ?", q.emergency_enabled)
             .and_opt("iso_country = ?", q.iso_country.clone());
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, row, |r| r.seq))
+            .read(move |c| keyset_page(c, SELECT, "seq", f, req, false, row, |r| r.seq))
             .await
     }
 
@@ -184,6 +184,7 @@ impl AddressStore for SqliteStore {
                     "seq",
                     f,
                     req,
+                    false,
                     crate::incoming_phone_numbers::row,
                     |r| r.seq,
                 )

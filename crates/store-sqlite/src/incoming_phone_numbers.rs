@@ -279,7 +279,7 @@ impl PhoneNumberStore for SqliteStore {
             }
         }
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, row, |r| r.seq))
+            .read(move |c| keyset_page(c, SELECT, "seq", f, req, false, row, |r| r.seq))
             .await
     }
 

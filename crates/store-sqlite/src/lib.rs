@@ -8,8 +8,10 @@
 
 mod accounts;
 mod addresses;
+mod calls;
 mod charges;
 mod incoming_phone_numbers;
+mod messages;
 mod migrate;
 mod query;
 mod worker;

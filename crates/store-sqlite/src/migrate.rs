@@ -14,6 +14,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_numbers",
         include_str!("../migrations/0002_numbers.sql"),
     ),
+    (
+        3,
+        "0003_messages_calls",
+        include_str!("../migrations/0003_messages_calls.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

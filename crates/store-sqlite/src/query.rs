@@ -28,6 +28,13 @@ impl Filter {
         self
     }
 
+    /// Add `cond` with one `?` per value of `args`, in order.
+    pub fn and_all(&mut self, cond: &str, args: Vec<Value>) -> &mut Self {
+        self.conds.push(cond.to_owned());
+        self.args.extend(args);
+        self
+    }
+
     /// Add a condition without parameters.
     pub fn and_sql(&mut self, cond: &str) -> &mut Self {
         self.conds.push(cond.to_owned());
@@ -43,26 +50,39 @@ impl Filter {
 }
 
 /// One keyset page: `select` is a `SELECT ... FROM ...` whose rows `map` reads, `key` the
-/// ascending integer column the page is ordered by (the `seq` of the listed table).
+/// integer column the list is ordered by (descending when `newest_first`, as Twilio lists
+/// calls and messages) (the `seq` of the listed table).
 pub fn keyset_page<T>(
     conn: &Connection,
     select: &str,
     key: &str,
     mut filter: Filter,
     req: PageRequest,
+    newest_first: bool,
     map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     key_of: impl Fn(&T) -> i64,
 ) -> Result<PageSlice<T>> {
     match req.cursor {
         Cursor::Start => {}
         Cursor::After(k) => {
-            filter.and(&format!("{key} > ?"), k);
+            filter.and(
+                &format!("{key} {} ?", if newest_first { "<" } else { ">" }),
+                k,
+            );
         }
         Cursor::Before(k) => {
-            filter.and(&format!("{key} < ?"), k);
+            filter.and(
+                &format!("{key} {} ?", if newest_first { ">" } else { "<" }),
+                k,
+            );
         }
     }
-    let order = if req.descending() { "DESC" } else { "ASC" };
+    // A previous page is read backwards from its cursor, then turned round by PageSlice.
+    let order = if req.descending() != newest_first {
+        "DESC"
+    } else {
+        "ASC"
+    };
     let sql = format!(
         "{select} WHERE {} ORDER BY {key} {order} LIMIT {}",
         if filter.conds.is_empty() {

@@ -88,6 +88,23 @@ pub struct AccountRecord {
     pub open_subaccounts: i64,
     /// Main accounts: whether closed subaccounts are deleted after [`CLOSED_RETENTION_MS`].
     pub auto_delete_closed: bool,
+    /// Destination countries voice calls may go to: ISO codes separated by commas, or `*`.
+    /// A subaccount reports its main account's (subaccounts use their main account's
+    /// permissions).
+    pub voice_countries: String,
+    /// Likewise for messages.
+    pub sms_countries: String,
+}
+
+/// Geo permissions of a new main account (the operator changes them per account).
+pub const DEFAULT_GEO_COUNTRIES: &str = "US,CA";
+
+/// Does a permission list (`US,CA`, `*`) allow `iso_country`?
+pub fn geo_allows(countries: &str, iso_country: &str) -> bool {
+    countries
+        .split(',')
+        .map(str::trim)
+        .any(|c| c == "*" || c.eq_ignore_ascii_case(iso_country))
 }
 
 impl AccountRecord {
@@ -154,6 +171,8 @@ pub struct OperatorUpdate {
     pub subaccount_limit: Option<i64>,
     pub auto_delete_closed: Option<bool>,
     pub auth_token: Option<String>,
+    pub voice_countries: Option<String>,
+    pub sms_countries: Option<String>,
     pub now: i64,
 }
 
@@ -190,7 +209,18 @@ mod tests {
             subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
             open_subaccounts: 0,
             auto_delete_closed: true,
+            voice_countries: DEFAULT_GEO_COUNTRIES.into(),
+            sms_countries: DEFAULT_GEO_COUNTRIES.into(),
         }
+    }
+
+    #[test]
+    fn geo_lists() {
+        assert!(geo_allows("US,CA", "ca"));
+        assert!(!geo_allows("US,CA", "GB"));
+        assert!(geo_allows("*", "GB"));
+        assert!(geo_allows("US, GB", "GB"));
+        assert!(!geo_allows("", "US"));
     }
 
     #[test]

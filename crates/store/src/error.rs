@@ -29,6 +29,16 @@ pub enum RuleViolation {
     TransferUnrelated,
     #[error("the target account is not active")]
     TransferTargetInactive,
+    #[error("the From number is not a number of this account with the needed capability")]
+    FromNotOwned,
+    #[error("the destination country is not permitted for this account")]
+    GeoNotPermitted,
+    #[error("the call is not in a state that allows this")]
+    CallNotLive,
+    #[error("the message is not in a state that allows this")]
+    MessageNotChangeable,
+    #[error("no in-use number receives this traffic")]
+    NoSuchNumber,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,9 +8,11 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod calls;
 pub mod charges;
 pub mod error;
 pub mod incoming_phone_numbers;
+pub mod messages;
 pub mod paging;
 pub mod rules;
 pub mod testsuite;
@@ -19,20 +21,30 @@ use async_trait::async_trait;
 
 pub use accounts::*;
 pub use addresses::*;
+pub use calls::*;
 pub use charges::*;
 pub use error::{RuleViolation, StoreError};
 pub use incoming_phone_numbers::*;
+pub use messages::*;
 pub use paging::{PageRequest, PageSlice};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Tables whose rows belong to an account (column `account_sid`), children first: purging
 /// an account deletes from each, then the account. A new resource's table is added here.
-pub const ACCOUNT_OWNED_TABLES: &[&str] = &["charges", "incoming_phone_numbers", "addresses"];
+pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
+    "charges",
+    "messages",
+    "calls",
+    "incoming_phone_numbers",
+    "addresses",
+];
 
 /// Everything the server needs from a database. One implementation per driver; handlers hold
 /// an `Arc<dyn Store>` and never see SQL.
-pub trait Store: AccountStore + PhoneNumberStore + AddressStore + ChargeStore {
+pub trait Store:
+    AccountStore + PhoneNumberStore + AddressStore + ChargeStore + MessageStore + CallStore
+{
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;
 }

@@ -171,6 +171,87 @@ pub fn number_like_pattern(filter: &str) -> String {
     format!("%{body}%")
 }
 
+/// End a live call at `now`: `Completed` hangs up (a call not yet answered is canceled),
+/// `Canceled` only stops a call that has not been answered.
+pub fn end_call(
+    k: &mut crate::CallRecord,
+    end: crate::CallEnd,
+    now: i64,
+) -> Result<(), RuleViolation> {
+    if now >= k.ends_at {
+        return Err(RuleViolation::CallNotLive);
+    }
+    let answered = k.answered_at.is_some_and(|t| now >= t);
+    match (end, answered) {
+        (crate::CallEnd::Canceled, true) => return Err(RuleViolation::CallNotLive),
+        (_, true) => k.final_status = "completed".into(),
+        (_, false) => {
+            k.final_status = "canceled".into();
+            k.answered_at = None;
+            k.ringing_at = k.ringing_at.filter(|t| *t <= now);
+        }
+    }
+    k.ends_at = now;
+    Ok(())
+}
+
+/// The charge of an ended call: its category and cost, or `None` when it cost nothing.
+pub fn call_charge(k: &crate::CallRecord) -> Option<crate::NewCharge> {
+    let cost = k.cost_at(k.ends_at)?;
+    (!cost.is_zero()).then(|| crate::NewCharge {
+        category: k.charge_category.clone(),
+        amount: cost.to_string(),
+    })
+}
+
+/// Twilio's magic `From` of test credentials: accepted as a caller ID and sender for any
+/// account (shared/docs/magic-numbers.md).
+pub const MAGIC_VALID_FROM: &str = "+15005550006";
+
+/// Which permission list a destination is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Traffic {
+    Voice,
+    Sms,
+}
+
+/// May `account` send outbound traffic from `from` (whose capabilities, when it is one of
+/// the account's in-use numbers, are `from_caps`) to `country`?
+pub fn check_outbound(
+    account: &AccountRecord,
+    from: &str,
+    from_caps: Option<&crate::NumberCapabilities>,
+    capability: Option<&str>,
+    country: Option<&str>,
+    traffic: Traffic,
+) -> Result<(), RuleViolation> {
+    if account.effective_status() != AccountStatus::Active {
+        return Err(RuleViolation::AccountNotActive);
+    }
+    if let Some(cap) = capability {
+        let ok = from == MAGIC_VALID_FROM
+            || from_caps.is_some_and(|c| match cap {
+                "voice" => c.voice,
+                "sms" => c.sms,
+                "mms" => c.mms,
+                _ => false,
+            });
+        if !ok {
+            return Err(RuleViolation::FromNotOwned);
+        }
+    }
+    if let Some(country) = country {
+        let list = match traffic {
+            Traffic::Voice => &account.voice_countries,
+            Traffic::Sms => &account.sms_countries,
+        };
+        if !crate::geo_allows(list, country) {
+            return Err(RuleViolation::GeoNotPermitted);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +274,8 @@ mod tests {
             subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
             open_subaccounts: 0,
             auto_delete_closed: true,
+            voice_countries: crate::DEFAULT_GEO_COUNTRIES.into(),
+            sms_countries: crate::DEFAULT_GEO_COUNTRIES.into(),
         }
     }
 

@@ -1074,6 +1074,565 @@ pub async fn numbers_are_charged_monthly_once(store: &dyn Store) {
     );
 }
 
+pub fn message(account: &str, from: &str, to: &str, now: i64) -> MessageRecord {
+    MessageRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("SM"),
+        account_sid: account.into(),
+        direction: "outbound-api".into(),
+        from: from.into(),
+        to: to.into(),
+        messaging_service_sid: None,
+        body: "Ahoy there!".into(),
+        num_segments: 1,
+        num_media: 0,
+        media_urls: vec![],
+        status_callback: None,
+        api_version: "2010-04-01".into(),
+        date_created: now,
+        send_at: now,
+        sending_at: now + 1000,
+        sent_at: Some(now + 2000),
+        final_at: now + 4000,
+        final_status: "delivered".into(),
+        error_code: None,
+        scheduled: false,
+        price: Some("-0.00790".into()),
+        price_unit: "USD".into(),
+        canceled_at: None,
+        redacted_at: None,
+    }
+}
+
+fn outbound(record: MessageRecord) -> NewMessage {
+    NewMessage {
+        record,
+        require_from_capability: Some("sms"),
+        require_geo_country: Some("US".into()),
+        charge: Some(NewCharge {
+            category: "sms-outbound".into(),
+            amount: "0.0079".into(),
+        }),
+    }
+}
+
+pub async fn messages_are_checked_stored_and_charged(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    store
+        .purchase_number(new_number(&s.sid, "+14155550160", "none", "US", 0))
+        .await
+        .unwrap();
+    let m = store
+        .create_message(outbound(message(
+            &s.sid,
+            "+14155550160",
+            "+16518675310",
+            10,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.message(&s.sid, &m.sid).await.unwrap().as_ref(),
+        Some(&m)
+    );
+    assert!(
+        store.message(&main.sid, &m.sid).await.unwrap().is_none(),
+        "scoped to its account"
+    );
+    assert_eq!(
+        (
+            m.status_at(10),
+            m.status_at(1010),
+            m.status_at(2010),
+            m.status_at(4010)
+        ),
+        ("queued", "sending", "sent", "delivered")
+    );
+    let charges = store.charges(&s.sid).await.unwrap();
+    assert_eq!(
+        charges
+            .last()
+            .map(|c| (c.category.as_str(), c.amount.as_str(), c.charged_at)),
+        Some(("sms-outbound", "0.0079", 2010))
+    );
+
+    // Refusals leave nothing behind.
+    let before = store.charges(&s.sid).await.unwrap().len();
+    let r = store
+        .create_message(outbound(message(
+            &s.sid,
+            "+14155550199",
+            "+16518675310",
+            20,
+        )))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::FromNotOwned);
+    let mut mms = outbound(message(&s.sid, "+14155550160", "+16518675310", 20));
+    mms.require_from_capability = Some("mms");
+    assert_eq!(
+        rule_of(store.create_message(mms).await),
+        RuleViolation::FromNotOwned,
+        "the test number has no MMS"
+    );
+    let mut abroad = outbound(message(&s.sid, "+14155550160", "+442079460123", 20));
+    abroad.require_geo_country = Some("GB".into());
+    assert_eq!(
+        rule_of(store.create_message(abroad.clone()).await),
+        RuleViolation::GeoNotPermitted
+    );
+    // Subaccounts use their main account's permissions.
+    let allow = OperatorUpdate {
+        sms_countries: Some("US,GB".into()),
+        now: 21,
+        ..Default::default()
+    };
+    store
+        .operator_update_account(&main.sid, allow)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.account(&s.sid).await.unwrap().unwrap().sms_countries,
+        "US,GB"
+    );
+    store.create_message(abroad).await.unwrap();
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Suspended, 22))
+        .await
+        .unwrap();
+    let r = store
+        .create_message(outbound(message(
+            &s.sid,
+            "+14155550160",
+            "+16518675310",
+            23,
+        )))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::AccountNotActive);
+    assert_eq!(store.charges(&s.sid).await.unwrap().len(), before + 1);
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Active, 24))
+        .await
+        .unwrap();
+
+    // Lists: newest first, filters on To, From and date_sent (known only once sent).
+    for i in 0..3 {
+        store
+            .create_message(outbound(message(
+                &s.sid,
+                "+14155550160",
+                "+16518675311",
+                100 + i,
+            )))
+            .await
+            .unwrap();
+    }
+    let q = MessageListQuery {
+        to: Some("+16518675311".into()),
+        now: 10_000,
+        ..Default::default()
+    };
+    let page = store
+        .list_messages(&s.sid, &q, PageRequest::first(2))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert!(page.items[0].seq > page.items[1].seq, "newest first");
+    assert!(page.has_next);
+    let rest = store
+        .list_messages(
+            &s.sid,
+            &q,
+            PageRequest {
+                size: 2,
+                cursor: switchboard_wire::page::Cursor::After(page.last_key.unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert!(!rest.has_next);
+    let q = MessageListQuery {
+        sent_from: Some(2101),
+        sent_until: Some(2102),
+        now: 10_000,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_messages(&s.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    let q = MessageListQuery {
+        sent_from: Some(0),
+        now: 2050,
+        ..Default::default()
+    };
+    let sent = store
+        .list_messages(&s.sid, &q, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert!(
+        sent.items.iter().all(|m| m.date_sent_at(2050).is_some()),
+        "unsent messages have no date_sent yet"
+    );
+
+    // Redaction, cancelation of scheduled messages, deletion.
+    let r = store.redact_message(&s.sid, &m.sid, 5000).await.unwrap();
+    assert_eq!((r.body.as_str(), r.redacted_at), ("", Some(5000)));
+    let mut later = message(&s.sid, "+14155550160", "+16518675310", 6000);
+    later.scheduled = true;
+    later.send_at = 100_000;
+    later.sending_at = 101_000;
+    later.sent_at = Some(102_000);
+    later.final_at = 104_000;
+    let later = store.create_message(outbound(later)).await.unwrap();
+    assert_eq!(later.status_at(7000), "scheduled");
+    let with_scheduled = store.charges(&s.sid).await.unwrap().len();
+    let c = store
+        .cancel_message(&s.sid, &later.sid, 8000)
+        .await
+        .unwrap();
+    assert_eq!(c.status_at(200_000), "canceled");
+    assert_eq!(
+        store.charges(&s.sid).await.unwrap().len(),
+        with_scheduled - 1,
+        "a canceled message costs nothing"
+    );
+    assert_eq!(
+        rule_of(store.cancel_message(&s.sid, &m.sid, 9000).await),
+        RuleViolation::MessageNotChangeable
+    );
+    store.delete_message(&s.sid, &m.sid, 9000).await.unwrap();
+    assert!(store.message(&s.sid, &m.sid).await.unwrap().is_none());
+}
+
+pub fn call(account: &str, from: &str, to: &str, now: i64) -> CallRecord {
+    CallRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("CA"),
+        account_sid: account.into(),
+        parent_call_sid: None,
+        direction: "outbound-api".into(),
+        from: from.into(),
+        to: to.into(),
+        from_formatted: from.into(),
+        to_formatted: to.into(),
+        phone_number_sid: None,
+        caller_name: None,
+        forwarded_from: None,
+        answered_by: None,
+        queue_time: "0".into(),
+        config: CallConfig {
+            url: Some("https://example.com/twiml".into()),
+            timeout: 60,
+            ..Default::default()
+        },
+        rate_country: "US".into(),
+        rate: "0.0140".into(),
+        charge_category: "calls-outbound".into(),
+        initiated_at: now + 1000,
+        ringing_at: Some(now + 2000),
+        answered_at: Some(now + 7000),
+        ends_at: now + 37_000,
+        final_status: "completed".into(),
+        charged: false,
+        date_created: now,
+        date_updated: now,
+    }
+}
+
+fn outbound_call(record: CallRecord) -> NewCall {
+    NewCall {
+        record,
+        require_from_owned: true,
+        require_geo_country: Some("US".into()),
+    }
+}
+
+pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    store
+        .purchase_number(new_number(&s.sid, "+14155550170", "none", "US", 0))
+        .await
+        .unwrap();
+    let c = store
+        .create_call(outbound_call(call(
+            &s.sid,
+            "+14155550170",
+            "+16518675310",
+            0,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(c.status_at(0), "queued");
+    assert_eq!(c.status_at(10_000), "in-progress");
+    assert_eq!(
+        (c.duration_at(37_000), c.price_at(37_000).as_deref()),
+        (Some(30), Some("-0.01400"))
+    );
+    assert_eq!(
+        rule_of(
+            store
+                .create_call(outbound_call(call(
+                    &s.sid,
+                    "+14155550999",
+                    "+16518675310",
+                    0
+                )))
+                .await
+        ),
+        RuleViolation::FromNotOwned
+    );
+    let mut abroad = outbound_call(call(&s.sid, "+14155550170", "+442079460123", 0));
+    abroad.require_geo_country = Some("GB".into());
+    assert_eq!(
+        rule_of(store.create_call(abroad).await),
+        RuleViolation::GeoNotPermitted
+    );
+
+    // Hang up mid-call: it ends now, 61 s talked costs two minutes.
+    let long = store
+        .create_call(outbound_call(CallRecord {
+            ends_at: 600_000,
+            ..call(&s.sid, "+14155550170", "+16518675311", 0)
+        }))
+        .await
+        .unwrap();
+    let ended = store
+        .update_call(&s.sid, &long.sid, Some(CallEnd::Completed), None, 68_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        (ended.status_at(68_000), ended.duration_at(68_000)),
+        ("completed", Some(61))
+    );
+    assert_eq!(ended.price_at(68_000).as_deref(), Some("-0.02800"));
+    let r = store
+        .update_call(&s.sid, &long.sid, Some(CallEnd::Completed), None, 69_000)
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::CallNotLive);
+    // Cancel before answer: no start, no price.
+    let ringing = store
+        .create_call(outbound_call(call(
+            &s.sid,
+            "+14155550170",
+            "+16518675312",
+            0,
+        )))
+        .await
+        .unwrap();
+    let r = store
+        .update_call(&s.sid, &ringing.sid, Some(CallEnd::Canceled), None, 3000)
+        .await
+        .unwrap();
+    assert_eq!((r.status_at(3000), r.price_at(3000)), ("canceled", None));
+    let answered = store
+        .create_call(outbound_call(call(
+            &s.sid,
+            "+14155550170",
+            "+16518675313",
+            0,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(
+        rule_of(
+            store
+                .update_call(&s.sid, &answered.sid, Some(CallEnd::Canceled), None, 8000)
+                .await
+        ),
+        RuleViolation::CallNotLive
+    );
+    // Suspension does not end calls; an inactive account cannot start one.
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Suspended, 9000))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .call(&s.sid, &answered.sid)
+            .await
+            .unwrap()
+            .unwrap()
+            .status_at(10_000),
+        "in-progress"
+    );
+    let r = store
+        .create_call(outbound_call(call(
+            &s.sid,
+            "+14155550170",
+            "+16518675310",
+            9000,
+        )))
+        .await;
+    assert_eq!(rule_of(r), RuleViolation::AccountNotActive);
+
+    // Charges: once per ended call, at its end, even with concurrent runs.
+    let (a, b) = futures_util::future::join(
+        store.charge_ended_calls(100_000),
+        store.charge_ended_calls(100_000),
+    )
+    .await;
+    assert_eq!(
+        a.unwrap() + b.unwrap(),
+        3,
+        "the canceled call costs nothing, the live one is not over"
+    );
+    let calls: Vec<_> = store
+        .charges(&s.sid)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.category == "calls-outbound")
+        .collect();
+    assert_eq!(calls.len(), 3);
+    assert!(calls
+        .iter()
+        .any(|c| c.amount == "0.0280" && c.charged_at == 68_000));
+    assert_eq!(store.charge_ended_calls(100_000).await.unwrap(), 0);
+
+    // Lists: filters on status, To and time windows, newest first.
+    let q = CallListQuery {
+        status: Some("completed".into()),
+        now: 100_000,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_calls(&s.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
+    let q = CallListQuery {
+        status: Some("in-progress".into()),
+        now: 100_000,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_calls(&s.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        0,
+        "answered one ended at 37 s"
+    );
+    let q = CallListQuery {
+        to: Some("+16518675311".into()),
+        end_from: Some(68_000),
+        end_until: Some(68_001),
+        now: 100_000,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_calls(&s.sid, &q, PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    let q = CallListQuery {
+        start_from: Some(0),
+        start_until: Some(2000),
+        now: 100_000,
+        ..Default::default()
+    };
+    let started = store
+        .list_calls(&s.sid, &q, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(started.items.len(), 4);
+    assert!(started.items[0].seq > started.items[1].seq);
+    store.delete_call(&s.sid, &long.sid, 100_000).await.unwrap();
+    assert!(store.call(&s.sid, &long.sid).await.unwrap().is_none());
+}
+
+pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    store
+        .purchase_number(new_number(&s.sid, "+14155550180", "none", "US", 0))
+        .await
+        .unwrap();
+    let mut m = message(&s.sid, "+16518675310", "+14155550180", 10);
+    m.direction = "inbound".into();
+    m.final_status = "received".into();
+    let inbound = NewMessage {
+        record: m.clone(),
+        require_from_capability: None,
+        require_geo_country: None,
+        charge: Some(NewCharge {
+            category: "sms-inbound".into(),
+            amount: "0.0079".into(),
+        }),
+    };
+    let got = store.receive_message(inbound.clone()).await.unwrap();
+    assert_eq!(got.status_at(10), "received");
+    let mut c = call(&s.sid, "+16518675310", "+14155550180", 20);
+    c.direction = "inbound".into();
+    let call_in = NewCall {
+        record: c,
+        require_from_owned: false,
+        require_geo_country: None,
+    };
+    store.receive_call(call_in.clone()).await.unwrap();
+    store
+        .update_account(&s.sid, set_status(AccountStatus::Suspended, 30))
+        .await
+        .unwrap();
+    let again = NewMessage {
+        record: MessageRecord {
+            sid: switchboard_wire::sid::new_sid("SM"),
+            ..m.clone()
+        },
+        ..inbound.clone()
+    };
+    assert_eq!(
+        rule_of(store.receive_message(again).await),
+        RuleViolation::AccountNotActive
+    );
+    let mut c2 = call_in.clone();
+    c2.record.sid = switchboard_wire::sid::new_sid("CA");
+    assert_eq!(
+        rule_of(store.receive_call(c2).await),
+        RuleViolation::AccountNotActive
+    );
+    // A number the account no longer owns receives nothing for it.
+    let other = NewMessage {
+        record: MessageRecord {
+            sid: switchboard_wire::sid::new_sid("SM"),
+            to: "+14155550181".into(),
+            ..m
+        },
+        ..inbound
+    };
+    assert_eq!(
+        rule_of(store.receive_message(other).await),
+        RuleViolation::NoSuchNumber
+    );
+}
+
 /// Generates one `#[tokio::test]` per suite case. `$make` is an async expression producing a
 /// fresh store for each case, as `Option<impl Store>`: `None` skips the case (a store that
 /// is not configured on this machine, by explicit request only).
@@ -1095,6 +1654,9 @@ macro_rules! store_suite {
             transfers_move_numbers_within_a_tree,
             closing_releases_numbers_and_purge_deletes_everything,
             numbers_are_charged_monthly_once,
+            messages_are_checked_stored_and_charged,
+            calls_progress_end_and_are_charged_once,
+            inbound_traffic_goes_to_active_owners,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
