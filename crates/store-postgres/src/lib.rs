@@ -4,8 +4,10 @@
 
 mod accounts;
 mod addresses;
+mod calls;
 mod charges;
 mod incoming_phone_numbers;
+mod messages;
 mod migrate;
 mod query;
 

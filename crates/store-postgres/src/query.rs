@@ -8,7 +8,7 @@ use tokio_postgres::Row;
 
 use crate::pg_error;
 
-type Param = Box<dyn ToSql + Sync + Send>;
+pub type Param = Box<dyn ToSql + Sync + Send>;
 
 /// A conjunction of SQL conditions; `$` in a condition becomes its parameter's number.
 #[derive(Default)]
@@ -29,6 +29,22 @@ impl Filter {
         self.args.push(Box::new(arg));
         self.conds
             .push(cond.replacen('$', &format!("${}", self.args.len()), 1));
+        self
+    }
+
+    /// Add `cond`, whose `$`s are bound to `args` in order.
+    pub fn and_all(&mut self, cond: &str, args: Vec<Param>) -> &mut Self {
+        let mut out = String::new();
+        let mut rest = cond;
+        for a in args {
+            let (head, tail) = rest.split_once('$').expect("a $ per argument");
+            self.args.push(a);
+            out.push_str(head);
+            out.push_str(&format!("${}", self.args.len()));
+            rest = tail;
+        }
+        out.push_str(rest);
+        self.conds.push(out);
         self
     }
 

@@ -1,0 +1,319 @@
+//! Messages on Postgres.
+
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use switchboard_store::rules::{self, Traffic};
+use switchboard_store::*;
+use tokio_postgres::Row;
+
+use crate::query::{exec, keyset_page, row_opt, Filter};
+use crate::{pg_error, pool_error, PostgresStore};
+
+const SELECT: &str = "SELECT seq, sid, account_sid, direction, from_number, to_number, \
+     messaging_service_sid, body, num_segments, num_media, media_urls, status_callback, \
+     api_version, date_created, send_at, sending_at, sent_at, final_at, final_status, \
+     error_code, scheduled, price, price_unit, canceled_at, redacted_at FROM messages";
+
+fn record(r: &Row) -> Result<MessageRecord> {
+    let media: String = r.get(10);
+    Ok(MessageRecord {
+        seq: r.get(0),
+        sid: r.get(1),
+        account_sid: r.get(2),
+        direction: r.get(3),
+        from: r.get(4),
+        to: r.get(5),
+        messaging_service_sid: r.get(6),
+        body: r.get(7),
+        num_segments: r.get(8),
+        num_media: r.get(9),
+        media_urls: serde_json::from_str(&media).unwrap_or_default(),
+        status_callback: r.get(11),
+        api_version: r.get(12),
+        date_created: r.get(13),
+        send_at: r.get(14),
+        sending_at: r.get(15),
+        sent_at: r.get(16),
+        final_at: r.get(17),
+        final_status: r.get(18),
+        error_code: r.get(19),
+        scheduled: r.get(20),
+        price: r.get(21),
+        price_unit: r.get(22),
+        canceled_at: r.get(23),
+        redacted_at: r.get(24),
+    })
+}
+
+async fn load(
+    c: &impl GenericClient,
+    account_sid: &str,
+    sid: &str,
+    lock: &str,
+) -> Result<Option<MessageRecord>> {
+    let sql = format!("{SELECT} WHERE sid = $1 AND account_sid = $2 {lock}");
+    row_opt(c, &sql, &[&sid, &account_sid])
+        .await?
+        .as_ref()
+        .map(record)
+        .transpose()
+}
+
+/// The capabilities of `number` when it is an in-use number of `account_sid`.
+pub(crate) async fn owned_capabilities(
+    c: &impl GenericClient,
+    account_sid: &str,
+    number: &str,
+) -> Result<Option<NumberCapabilities>> {
+    let row = row_opt(
+        c,
+        "SELECT capabilities FROM incoming_phone_numbers \
+         WHERE phone_number = $1 AND account_sid = $2 AND status = 'in-use' FOR SHARE",
+        &[&number, &account_sid],
+    )
+    .await?;
+    Ok(row.and_then(|r| serde_json::from_str(r.get::<_, &str>(0)).ok()))
+}
+
+/// An inbound message or call reaches `account_sid` only through a number it owns, and
+/// only while it is active.
+pub(crate) async fn check_inbound(
+    c: &impl GenericClient,
+    account_sid: &str,
+    to: &str,
+) -> Result<()> {
+    if owned_capabilities(c, account_sid, to).await?.is_none() {
+        return Err(RuleViolation::NoSuchNumber.into());
+    }
+    let account = crate::accounts::load_required(c, account_sid, "FOR SHARE OF a").await?;
+    if account.effective_status() != AccountStatus::Active {
+        return Err(RuleViolation::AccountNotActive.into());
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_charge(
+    c: &impl GenericClient,
+    account_sid: &str,
+    charge: &NewCharge,
+    resource: &str,
+    key: &str,
+    at: i64,
+) -> Result<()> {
+    exec(
+        c,
+        "INSERT INTO charges (account_sid, category, resource_sid, amount, currency, description, \
+         idempotency_key, charged_at) VALUES ($1, $2, $3, $4, 'USD', $2, $5, $6) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+        &[
+            &account_sid,
+            &charge.category,
+            &resource,
+            &charge.amount,
+            &key,
+            &at,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
+    let m = &new.record;
+    let media =
+        serde_json::to_string(&m.media_urls).map_err(|e| StoreError::Other(e.to_string()))?;
+    let st = c
+        .prepare_cached(
+            "INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
+             messaging_service_sid, body, num_segments, num_media, media_urls, status_callback, \
+             api_version, date_created, send_at, sending_at, sent_at, final_at, final_status, \
+             error_code, scheduled, price, price_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING seq",
+        )
+        .await
+        .map_err(pg_error)?;
+    let row = c
+        .query_one(
+            &st,
+            &[
+                &m.sid,
+                &m.account_sid,
+                &m.direction,
+                &m.from,
+                &m.to,
+                &m.messaging_service_sid,
+                &m.body,
+                &m.num_segments,
+                &m.num_media,
+                &media,
+                &m.status_callback,
+                &m.api_version,
+                &m.date_created,
+                &m.send_at,
+                &m.sending_at,
+                &m.sent_at,
+                &m.final_at,
+                &m.final_status,
+                &m.error_code,
+                &m.scheduled,
+                &m.price,
+                &m.price_unit,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+    if let Some(charge) = &new.charge {
+        insert_charge(
+            c,
+            &m.account_sid,
+            charge,
+            &m.sid,
+            &m.sid,
+            m.sent_at.unwrap_or(m.date_created),
+        )
+        .await?;
+    }
+    Ok(MessageRecord {
+        seq: row.get(0),
+        ..m.clone()
+    })
+}
+
+#[async_trait]
+impl MessageStore for PostgresStore {
+    async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let m = &new.record;
+        let account = crate::accounts::load_required(&tx, &m.account_sid, "FOR SHARE OF a").await?;
+        let caps = match new.require_from_capability {
+            Some(_) => owned_capabilities(&tx, &m.account_sid, &m.from).await?,
+            None => None,
+        };
+        rules::check_outbound(
+            &account,
+            &m.from,
+            caps.as_ref(),
+            new.require_from_capability,
+            new.require_geo_country.as_deref(),
+            Traffic::Sms,
+        )?;
+        let out = insert(&tx, &new).await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(out)
+    }
+
+    async fn receive_message(&self, new: NewMessage) -> Result<MessageRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        check_inbound(&tx, &new.record.account_sid, &new.record.to).await?;
+        let out = insert(&tx, &new).await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(out)
+    }
+
+    async fn message(&self, account_sid: &str, sid: &str) -> Result<Option<MessageRecord>> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        load(&c, account_sid, sid, "").await
+    }
+
+    async fn list_messages(
+        &self,
+        account_sid: &str,
+        q: &MessageListQuery,
+        req: PageRequest,
+    ) -> Result<PageSlice<MessageRecord>> {
+        let mut f = Filter::new("account_sid = $", account_sid.to_owned());
+        f.and_opt("to_number = $", q.to.clone())
+            .and_opt("from_number = $", q.from.clone());
+        if q.sent_from.is_some() || q.sent_until.is_some() {
+            // date_sent exists only once sent, and not for canceled messages.
+            f.and("sent_at <= $", q.now).and_sql("canceled_at IS NULL");
+            f.and_opt("sent_at >= $", q.sent_from)
+                .and_opt("sent_at < $", q.sent_until);
+        }
+        let c = self.pool.get().await.map_err(pool_error)?;
+        keyset_page(&c, SELECT, "seq", f, req, true, record, |r| r.seq).await
+    }
+
+    async fn redact_message(
+        &self,
+        account_sid: &str,
+        sid: &str,
+        now: i64,
+    ) -> Result<MessageRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let m = load(&tx, account_sid, sid, "FOR UPDATE")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !matches!(
+            m.status_at(now),
+            "delivered" | "undelivered" | "failed" | "received" | "canceled" | "sent"
+        ) {
+            return Err(RuleViolation::MessageNotChangeable.into());
+        }
+        exec(
+            &tx,
+            "UPDATE messages SET body = '', redacted_at = $2 WHERE sid = $1",
+            &[&sid, &now],
+        )
+        .await?;
+        let out = load(&tx, account_sid, sid, "")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(out)
+    }
+
+    async fn cancel_message(
+        &self,
+        account_sid: &str,
+        sid: &str,
+        now: i64,
+    ) -> Result<MessageRecord> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let m = load(&tx, account_sid, sid, "FOR UPDATE")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if m.status_at(now) != "scheduled" {
+            return Err(RuleViolation::MessageNotChangeable.into());
+        }
+        exec(
+            &tx,
+            "UPDATE messages SET canceled_at = $2 WHERE sid = $1",
+            &[&sid, &now],
+        )
+        .await?;
+        exec(
+            &tx,
+            "DELETE FROM charges WHERE idempotency_key = $1",
+            &[&sid],
+        )
+        .await?;
+        let out = load(&tx, account_sid, sid, "")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(out)
+    }
+
+    async fn delete_message(&self, account_sid: &str, sid: &str, now: i64) -> Result<()> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        let m = load(&tx, account_sid, sid, "FOR UPDATE")
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if matches!(m.status_at(now), "queued" | "sending" | "scheduled") {
+            return Err(RuleViolation::MessageNotChangeable.into());
+        }
+        exec(
+            &tx,
+            "DELETE FROM messages WHERE sid = $1 AND account_sid = $2",
+            &[&sid, &account_sid],
+        )
+        .await?;
+        tx.commit().await.map_err(pg_error)
+    }
+}
