@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::carrier::Carrier;
 use crate::clock::Clock;
 use crate::error::{ApiError, REQUEST_PATH};
 use crate::jobs::Jobs;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// The numbers the simulated carrier offers.
     pub inventory: Arc<Inventory>,
+    /// The simulated carrier's rates and scenarios.
+    pub carrier: Arc<Carrier>,
 }
 
 async fn not_found() -> ApiError {
@@ -77,6 +80,7 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     pub admin_token: Option<String>,
     pub inventory: Arc<Inventory>,
+    pub carrier: Arc<Carrier>,
 }
 
 /// A started server: its address, and how to stop it.
@@ -104,6 +108,7 @@ pub async fn start(
         admin_token: config.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
         jobs,
         inventory: config.inventory,
+        carrier: config.carrier,
     };
     let mut stop = rx;
     let server = tokio::spawn(

@@ -142,6 +142,27 @@ fn rule_body(v: &RuleViolation) -> ErrorBody {
         ),
         // https://www.twilio.com/docs/errors/21472
         RuleViolation::TransferTargetInactive => ErrorBody::new(21472, 400, "Account is not active"),
+        // Handlers give these their resource's code (21210 for calls); these are the defaults.
+        // https://www.twilio.com/docs/errors/21606
+        RuleViolation::FromNotOwned => ErrorBody::new(
+            21606,
+            400,
+            "The From phone number is not a valid, SMS-capable inbound phone number or short code for your account.",
+        ),
+        // https://www.twilio.com/docs/errors/21408
+        RuleViolation::GeoNotPermitted => ErrorBody::new(
+            21408,
+            400,
+            "Permission to send has not been enabled for the region of the 'To' number",
+        ),
+        // https://www.twilio.com/docs/errors/21220
+        RuleViolation::CallNotLive => ErrorBody::new(21220, 400, "Call is not in-progress"),
+        RuleViolation::MessageNotChangeable => {
+            ErrorBody::new(20009, 400, "The message cannot be changed in its current state")
+        }
+        RuleViolation::NoSuchNumber => {
+            ErrorBody::new(20404, 404, "No account owns this phone number")
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! Background work that becomes due with time: numbers' monthly charges, and deleting closed
-//! subaccounts 30 days after closure. A loop runs it every second on the server's clock; the admin clock
+//! Background work that becomes due with time: charges of ended calls, numbers' monthly
+//! charges, and deleting closed subaccounts 30 days after closure. A loop runs it every second on the server's clock; the admin clock
 //! advance runs it before answering, so manual-clock users see its effect at once.
 //!
 //! Every step is idempotent and keyed on stored times, so several instances on one Postgres
@@ -23,6 +23,7 @@ pub struct Jobs {
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct DueReport {
+    pub call_charges: u64,
     pub number_charges: u64,
     pub purged_subaccounts: u64,
 }
@@ -35,6 +36,7 @@ impl Jobs {
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
         let now = self.clock.now_ms();
+        let call_charges = self.store.charge_ended_calls(now).await?;
         let number_charges = self.store.charge_due_numbers(now).await?;
         let purged = self
             .store
@@ -44,6 +46,7 @@ impl Jobs {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
         Ok(DueReport {
+            call_charges,
             number_charges,
             purged_subaccounts: purged,
         })

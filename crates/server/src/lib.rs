@@ -8,9 +8,11 @@
 pub mod app;
 pub mod auth;
 pub mod bootstrap;
+pub mod carrier;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod filters;
 pub mod jobs;
 pub mod operator;
 pub mod paging;

@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use switchboard::app::{self, ServerConfig};
 use switchboard::bootstrap::{self, Outcome};
+use switchboard::carrier::Carrier;
 use switchboard::clock::{Clock, ManualClock, SystemClock};
 use switchboard::config::{
     load_inventory, open_store, DatabaseUrl, StoreOptions, DEFAULT_DATABASE_URL,
@@ -90,6 +91,10 @@ struct Serve {
     /// address requirements and monthly prices per country and type).
     #[arg(long, env = "SWITCHBOARD_NUMBERS_CONFIG")]
     numbers_config: Option<std::path::PathBuf>,
+    /// JSON file configuring the simulated carrier: rates by country, and scenarios by
+    /// destination number (outcomes, ring and talk times).
+    #[arg(long, env = "SWITCHBOARD_CARRIER_CONFIG")]
+    carrier_config: Option<std::path::PathBuf>,
     /// Bearer token of the admin API; without it the admin API does not exist.
     #[arg(long, env = "SWITCHBOARD_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -148,6 +153,12 @@ enum AccountsCommand {
         auto_delete_closed: Option<bool>,
         #[arg(long)]
         auth_token: Option<String>,
+        /// Countries calls may go to: ISO codes separated by commas, or `*`.
+        #[arg(long)]
+        voice_countries: Option<String>,
+        /// Countries messages may go to: ISO codes separated by commas, or `*`.
+        #[arg(long)]
+        sms_countries: Option<String>,
         #[command(flatten)]
         db: Database,
     },
@@ -181,6 +192,7 @@ fn print_json(a: &OperatorAccount) -> anyhow::Result<()> {
 
 async fn serve(args: Serve) -> anyhow::Result<()> {
     let inventory = Arc::new(load_inventory(args.numbers_config.as_deref())?);
+    let carrier = Arc::new(Carrier::load(args.carrier_config.as_deref())?);
     let store = args.db.open().await?;
     let clock: Arc<dyn Clock> = match args.clock {
         ClockArg::System => Arc::new(SystemClock),
@@ -218,6 +230,7 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
             listen: args.listen,
             admin_token: args.admin_token,
             inventory,
+            carrier,
         },
         store.clone(),
         clock,
@@ -304,8 +317,18 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
             subaccount_limit,
             auto_delete_closed,
             auth_token,
+            voice_countries,
+            sms_countries,
             db,
         } => {
+            let voice_countries = voice_countries
+                .map(|v| operator::geo_list("--voice-countries", &v))
+                .transpose()
+                .map_err(api)?;
+            let sms_countries = sms_countries
+                .map(|v| operator::geo_list("--sms-countries", &v))
+                .transpose()
+                .map_err(api)?;
             let status = match status.as_deref() {
                 None => None,
                 Some("active") => Some(AccountStatus::Active),
@@ -319,6 +342,8 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
                 subaccount_limit,
                 auto_delete_closed,
                 auth_token,
+                voice_countries,
+                sms_countries,
             };
             let a = operator::update_main(&*store, &sid, now, update)
                 .await

@@ -24,6 +24,8 @@ pub struct OperatorAccount {
     pub account_type: &'static str,
     pub subaccount_limit: i64,
     pub auto_delete_closed_subaccounts: bool,
+    pub voice_countries: String,
+    pub sms_countries: String,
     pub date_created: String,
     pub date_updated: String,
     pub uri: String,
@@ -39,6 +41,8 @@ impl From<&AccountRecord> for OperatorAccount {
             account_type: r.account_type.as_str(),
             subaccount_limit: r.subaccount_limit,
             auto_delete_closed_subaccounts: r.auto_delete_closed,
+            voice_countries: r.voice_countries.clone(),
+            sms_countries: r.sms_countries.clone(),
             date_created: rfc2822(r.date_created),
             date_updated: rfc2822(r.date_updated),
             uri: format!("/admin/v1/Accounts/{}", r.sid),
@@ -66,6 +70,27 @@ pub struct UpdateMain {
     pub subaccount_limit: Option<i64>,
     pub auto_delete_closed: Option<bool>,
     pub auth_token: Option<String>,
+    /// Geo permissions: ISO country codes separated by commas, or `*` for all.
+    pub voice_countries: Option<String>,
+    pub sms_countries: Option<String>,
+}
+
+/// A permission list: `*`, or ISO 3166-1 alpha-2 codes separated by commas (normalised to
+/// upper case without spaces).
+pub fn geo_list(name: &str, value: &str) -> ApiResult<String> {
+    if value.trim() == "*" {
+        return Ok("*".into());
+    }
+    let codes: Vec<String> = value
+        .split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let valid = |c: &String| c.len() == 2 && c.parse::<phonenumber::country::Id>().is_ok();
+    if let Some(bad) = codes.iter().find(|c| !valid(c)) {
+        return Err(ApiError::invalid_parameter(name, bad));
+    }
+    Ok(codes.join(","))
 }
 
 fn check_credentials(sid_: Option<&str>, token: Option<&str>) -> ApiResult<()> {
@@ -128,6 +153,8 @@ pub async fn update_main(
                 subaccount_limit: update.subaccount_limit,
                 auto_delete_closed: update.auto_delete_closed,
                 auth_token: update.auth_token,
+                voice_countries: update.voice_countries,
+                sms_countries: update.sms_countries,
                 now,
             },
         )
@@ -163,5 +190,13 @@ pub fn update_from_params(p: &Params) -> ApiResult<UpdateMain> {
         subaccount_limit: p.int("SubaccountLimit")?,
         auto_delete_closed: p.bool("AutoDeleteClosedSubaccounts")?,
         auth_token: p.get("AuthToken").map(str::to_owned),
+        voice_countries: p
+            .get("VoiceCountries")
+            .map(|v| geo_list("VoiceCountries", v))
+            .transpose()?,
+        sms_countries: p
+            .get("SmsCountries")
+            .map(|v| geo_list("SmsCountries", v))
+            .transpose()?,
     })
 }

@@ -5,9 +5,11 @@
 
 pub mod account;
 pub mod address;
+pub mod call;
 pub mod date;
 pub mod error;
 pub mod incoming_phone_number;
+pub mod message;
 pub mod page;
 pub mod sid;
 

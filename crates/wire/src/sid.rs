@@ -6,6 +6,10 @@ use rand::RngCore;
 pub mod prefix {
     pub const ACCOUNT: &str = "AC";
     pub const ADDRESS: &str = "AD";
+    pub const CALL: &str = "CA";
+    /// Messages with media are `MM`, others `SM`.
+    pub const MESSAGE: &str = "SM";
+    pub const MEDIA_MESSAGE: &str = "MM";
     pub const PHONE_NUMBER: &str = "PN";
 }
 

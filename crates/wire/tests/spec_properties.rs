@@ -203,3 +203,70 @@ fn address_has_every_spec_property_in_order() {
         schema_keys(&spec(), "api.v2010.account.address")
     );
 }
+
+#[test]
+fn call_and_message_have_every_spec_property_in_order() {
+    use switchboard_wire::call::{Call, CallSubresourceUris};
+    use switchboard_wire::message::{Message, MessageSubresourceUris};
+    let c = Call {
+        sid: String::new(),
+        date_created: String::new(),
+        date_updated: String::new(),
+        parent_call_sid: None,
+        account_sid: String::new(),
+        to: String::new(),
+        to_formatted: String::new(),
+        from: String::new(),
+        from_formatted: String::new(),
+        phone_number_sid: None,
+        status: String::new(),
+        start_time: None,
+        end_time: None,
+        duration: None,
+        price: None,
+        price_unit: String::new(),
+        direction: String::new(),
+        answered_by: None,
+        api_version: String::new(),
+        forwarded_from: None,
+        group_sid: None,
+        caller_name: None,
+        queue_time: String::new(),
+        trunk_sid: None,
+        uri: String::new(),
+        subresource_uris: CallSubresourceUris::new("ACx", "CAx"),
+    };
+    let spec = spec();
+    assert_eq!(
+        keys_in_order(&c),
+        schema_keys(&spec, "api.v2010.account.call")
+    );
+    let m = Message {
+        body: String::new(),
+        num_segments: String::new(),
+        direction: String::new(),
+        from: String::new(),
+        to: String::new(),
+        date_updated: String::new(),
+        price: None,
+        error_message: None,
+        uri: String::new(),
+        account_sid: String::new(),
+        num_media: String::new(),
+        status: String::new(),
+        messaging_service_sid: None,
+        sid: String::new(),
+        date_sent: None,
+        date_created: String::new(),
+        error_code: None,
+        price_unit: String::new(),
+        api_version: String::new(),
+        subresource_uris: MessageSubresourceUris {
+            media: String::new(),
+        },
+    };
+    assert_eq!(
+        keys_in_order(&m),
+        schema_keys(&spec, "api.v2010.account.message")
+    );
+}

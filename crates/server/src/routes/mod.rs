@@ -6,8 +6,10 @@ pub mod accounts;
 pub mod addresses;
 pub mod admin;
 pub mod available_phone_numbers;
+pub mod calls;
 pub mod health;
 pub mod incoming_phone_numbers;
+pub mod messages;
 
 use std::collections::HashMap;
 
@@ -88,6 +90,23 @@ pub fn api() -> Router<AppState> {
         .route(
             &r("/IncomingPhoneNumbers/{SidJson}"),
             get(ipn::fetch).post(ipn::update).delete(ipn::delete),
+        )
+        // Calls
+        .route(&r("/Calls.json"), get(calls::list).post(calls::create))
+        .route(
+            &r("/Calls/{SidJson}"),
+            get(calls::fetch).post(calls::update).delete(calls::delete),
+        )
+        // Messages
+        .route(
+            &r("/Messages.json"),
+            get(messages::list).post(messages::create),
+        )
+        .route(
+            &r("/Messages/{SidJson}"),
+            get(messages::fetch)
+                .post(messages::update)
+                .delete(messages::delete),
         )
         // Addresses
         .route(&r("/Addresses.json"), get(ad::list).post(ad::create))

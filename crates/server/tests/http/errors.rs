@@ -86,6 +86,7 @@ async fn panics_become_a_generic_500() {
         clock,
         admin_token: None,
         inventory: inventory(),
+        carrier: Default::default(),
     };
     let app = axum::Router::new().route(
         "/boom",

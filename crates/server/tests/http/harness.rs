@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use switchboard::app::{self, RunningServer, ServerConfig};
+use switchboard::carrier::Carrier;
 use switchboard::clock::ManualClock;
 use switchboard::operator::{self, CreateMain};
 use switchboard_numbering::{Inventory, InventoryConfig};
@@ -41,6 +42,7 @@ pub struct TestServer {
     pub base: String,
     pub main: Creds,
     pub store: Arc<dyn Store>,
+    pub carrier: Arc<Carrier>,
     server: Option<RunningServer>,
     http: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
@@ -92,6 +94,7 @@ impl TestServer {
 
     pub async fn start_with(kind: Kind, admin_token: Option<&str>) -> Option<Self> {
         let (store, dir) = open_store(kind).await?;
+        let carrier = Arc::new(Carrier::default());
         let main = operator::create_main(&*store, START_MS, CreateMain::default())
             .await
             .unwrap();
@@ -100,6 +103,7 @@ impl TestServer {
                 listen: "127.0.0.1:0".parse().unwrap(),
                 admin_token: admin_token.map(str::to_owned),
                 inventory: inventory(),
+                carrier: carrier.clone(),
             },
             store.clone(),
             Arc::new(ManualClock::starting_at(START_MS)),
@@ -113,6 +117,7 @@ impl TestServer {
                 token: main.auth_token,
             },
             store,
+            carrier,
             server: Some(server),
             http: reqwest::Client::new(),
             _dir: dir,
