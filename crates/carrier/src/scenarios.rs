@@ -2,9 +2,9 @@
 //! scenarios that override them for one number or a prefix (`+1555*`), so that a test can
 //! make a number busy or a call last 42 seconds.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CallOutcome {
     Completed,
@@ -33,7 +33,7 @@ impl CallOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MessageOutcome {
     Delivered,
@@ -60,7 +60,7 @@ impl MessageOutcome {
 }
 
 /// One override. Unset fields keep the defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// An E.164 number, or a prefix ending in `*` (`+1555*`; `*` alone matches everything).

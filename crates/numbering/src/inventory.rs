@@ -108,6 +108,9 @@ pub struct InventoryConfig {
     pub address_requirements: Option<HashMap<String, HashMap<String, String>>>,
     /// Country -> number type -> monthly price in USD, e.g. `"1.15"`.
     pub monthly_prices: Option<HashMap<String, HashMap<String, Decimal>>>,
+    /// Specific E.164 numbers to offer as well (numbers your code or its tests use), in an
+    /// offered country and valid for it; they take the geography of their prefix's area.
+    pub extra_numbers: Option<Vec<String>>,
 }
 
 pub const DEFAULT_SEED: u64 = 2010;
@@ -278,6 +281,60 @@ impl Inventory {
                     }
                 }
             }
+        }
+        for extra in cfg.extra_numbers.iter().flatten() {
+            let parsed = phonenumber::parse(None, extra)
+                .ok()
+                .filter(phonenumber::is_valid)
+                .ok_or_else(|| format!("extra number {extra} is not a valid number"))?;
+            let iso = parsed
+                .country()
+                .id()
+                .map(|id| format!("{id:?}"))
+                .unwrap_or_default();
+            let plan = countries
+                .iter()
+                .find(|c| c.iso == iso)
+                .ok_or_else(|| format!("extra number {extra}: {iso} is not an offered country"))?;
+            let kind = NumberType::ALL
+                .into_iter()
+                .find(|k| k.accepts(parsed.number_type(&phonenumber::metadata::DATABASE)))
+                .ok_or_else(|| {
+                    format!("extra number {extra} is not a local, mobile or toll-free number")
+                })?;
+            let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
+            if !seen.insert(e164.clone()) {
+                continue;
+            }
+            let nsn = &e164[1 + plan.calling_code.len()..];
+            let area = plan
+                .areas
+                .iter()
+                .filter(|(t, _)| *t == kind)
+                .flat_map(|(_, list)| list.iter())
+                .filter(|a| nsn.starts_with(a.prefix))
+                .max_by_key(|a| a.prefix.len())
+                .copied()
+                .unwrap_or(Area {
+                    prefix: "",
+                    nsn_len: nsn.len(),
+                    ..MAGIC_AREA
+                });
+            let (req, price, caps) = lookup(plan.iso, kind)?;
+            numbers.push(AvailableNumber {
+                national: parsed
+                    .format()
+                    .mode(phonenumber::Mode::National)
+                    .to_string(),
+                e164,
+                iso_country: plan.iso,
+                kind,
+                area,
+                capabilities: caps,
+                address_requirements: req,
+                beta: false,
+                monthly_price: price,
+            });
         }
         if countries.iter().any(|c| c.iso == "US") {
             let (req, price, caps) = lookup("US", NumberType::Local)?;
@@ -597,6 +654,27 @@ mod tests {
         let bad: InventoryConfig =
             serde_json_like(r#"{"address_requirements": {"US": {"local": "maybe"}}}"#);
         assert!(Inventory::generate(&bad).is_err());
+    }
+
+    #[test]
+    fn extra_numbers_join_their_area() {
+        let cfg: InventoryConfig =
+            serde_json_like(r#"{"extra_numbers": ["+14158141829", "+442079460123"]}"#);
+        let inv = Inventory::generate(&cfg).unwrap();
+        let n = inv.get("+14158141829").unwrap();
+        assert_eq!(
+            (n.kind, n.area.locality),
+            (NumberType::Local, Some("San Francisco"))
+        );
+        assert_eq!(
+            inv.get("+442079460123").unwrap().area.locality,
+            Some("London")
+        );
+        let bad: InventoryConfig = serde_json_like(r#"{"extra_numbers": ["+1415"]}"#);
+        assert!(Inventory::generate(&bad).is_err());
+        let absent: InventoryConfig =
+            serde_json_like(r#"{"countries": ["GB"], "extra_numbers": ["+14158141829"]}"#);
+        assert!(Inventory::generate(&absent).is_err());
     }
 
     fn serde_json_like(s: &str) -> InventoryConfig {

@@ -27,6 +27,12 @@ pub enum ApiError {
     Rule(RuleViolation),
     /// 20409.
     Conflict,
+    /// Any other code and HTTP status (the operator plane's refusals of inbound traffic).
+    Other {
+        code: u32,
+        status: u16,
+        message: String,
+    },
     /// 20503: the store is unreachable or overloaded; worth retrying.
     Unavailable,
     /// 20500: a bug or an unexpected store failure.
@@ -69,6 +75,11 @@ impl ApiError {
             ApiError::Forbidden(m) => ErrorBody::new(20403, 403, m.clone()),
             ApiError::BadRequest { code, message } => ErrorBody::new(*code, 400, message.clone()),
             ApiError::Rule(v) => rule_body(v),
+            ApiError::Other {
+                code,
+                status,
+                message,
+            } => ErrorBody::new(*code, *status, message.clone()),
             // https://www.twilio.com/docs/errors/20409
             ApiError::Conflict => ErrorBody::new(20409, 409, "Conflict"),
             // https://www.twilio.com/docs/errors/20503
