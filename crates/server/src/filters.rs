@@ -6,12 +6,17 @@ use switchboard_wire::date::FilterDate;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 
-/// A half-open range `[from, until)` in milliseconds from the three forms of `name`, and
-/// the forms that were given (echoed in page URIs).
-pub fn date_range<'p>(
-    p: &'p Params,
-    name: &'static str,
-) -> ApiResult<(Option<i64>, Option<i64>, Vec<(&'static str, String)>)> {
+/// A half-open range `[from, until)` in milliseconds, and the filter forms that were given
+/// (echoed in page URIs).
+#[derive(Debug, Default)]
+pub struct DateRange {
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub echo: Vec<(&'static str, String)>,
+}
+
+/// The range the three forms of `name` select.
+pub fn date_range(p: &Params, name: &'static str) -> ApiResult<DateRange> {
     let parse = |key: &str| -> ApiResult<Option<FilterDate>> {
         p.get(key)
             .map(|v| FilterDate::parse(v).ok_or_else(|| ApiError::invalid_parameter(key, v)))
@@ -39,7 +44,7 @@ pub fn date_range<'p>(
         until = Some(until.map_or(d.end_exclusive(), |u: i64| u.min(d.end_exclusive())));
         echo.push((before_key, p.get(before_key).unwrap_or_default().to_owned()));
     }
-    Ok((from, until, echo))
+    Ok(DateRange { from, until, echo })
 }
 
 #[cfg(test)]
@@ -56,21 +61,18 @@ mod tests {
 
     #[test]
     fn a_day_is_the_whole_day() {
-        let (f, u, _) = date_range(&p("StartTime=2018-01-15"), "StartTime").unwrap();
-        assert_eq!((f, u), (Some(D15), Some(D15 + DAY)));
+        let r = date_range(&p("StartTime=2018-01-15"), "StartTime").unwrap();
+        assert_eq!((r.from, r.until), (Some(D15), Some(D15 + DAY)));
     }
 
     #[test]
     fn inequalities_include_their_bound() {
-        let (f, u, echo) = date_range(
-            &p("StartTime%3E=2018-01-15&StartTime%3C=2018-01-16"),
-            "StartTime",
-        )
-        .unwrap();
-        assert_eq!((f, u), (Some(D15), Some(D15 + 2 * DAY)));
-        assert_eq!(echo.len(), 2);
-        let (f, u, _) = date_range(&p("EndTime%3C=2018-01-15T12:00:00Z"), "EndTime").unwrap();
-        assert_eq!((f, u), (None, Some(D15 + DAY / 2 + 1)));
+        let q = p("StartTime%3E=2018-01-15&StartTime%3C=2018-01-16");
+        let r = date_range(&q, "StartTime").unwrap();
+        assert_eq!((r.from, r.until), (Some(D15), Some(D15 + 2 * DAY)));
+        assert_eq!(r.echo.len(), 2);
+        let r = date_range(&p("EndTime%3C=2018-01-15T12:00:00Z"), "EndTime").unwrap();
+        assert_eq!((r.from, r.until), (None, Some(D15 + DAY / 2 + 1)));
     }
 
     #[test]

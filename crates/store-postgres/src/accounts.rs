@@ -7,7 +7,7 @@ use switchboard_store::*;
 use switchboard_wire::sid;
 use tokio_postgres::Row;
 
-use crate::query::{exec, keyset_page, Filter};
+use crate::query::{exec, keyset_page, Filter, List};
 use crate::{pg_error, pool_error, PostgresStore};
 
 /// Every account query selects these columns, with the parent joined as `p`.
@@ -278,14 +278,38 @@ impl AccountStore for PostgresStore {
                 query.status.map(|s| s.as_str().to_owned()),
             );
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "a.seq", f, req, false, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "a.seq",
+                newest_first: false,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn list_main_accounts(&self, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
         let mut f = Filter::default();
         f.and_sql("a.owner_sid IS NULL");
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "a.seq", f, req, false, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "a.seq",
+                newest_first: false,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {

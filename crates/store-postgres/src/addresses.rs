@@ -6,7 +6,7 @@ use switchboard_store::*;
 use switchboard_wire::sid;
 use tokio_postgres::Row;
 
-use crate::query::{exec, keyset_page, row_opt, Filter};
+use crate::query::{exec, keyset_page, row_opt, Filter, List};
 use crate::{pg_error, pool_error, PostgresStore};
 
 pub(crate) const SELECT: &str = "SELECT seq, sid, account_sid, customer_name, friendly_name, \
@@ -102,7 +102,19 @@ impl AddressStore for PostgresStore {
             .and_opt("emergency_enabled = $", q.emergency_enabled)
             .and_opt("iso_country = $", q.iso_country.clone());
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, false, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "seq",
+                newest_first: false,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn update_address(
@@ -182,11 +194,13 @@ impl AddressStore for PostgresStore {
         let c = self.pool.get().await.map_err(pool_error)?;
         keyset_page(
             &c,
-            crate::incoming_phone_numbers::SELECT,
-            "seq",
+            &List {
+                select: crate::incoming_phone_numbers::SELECT,
+                key: "seq",
+                newest_first: false,
+            },
             f,
             req,
-            false,
             crate::incoming_phone_numbers::record,
             |r| r.seq,
         )

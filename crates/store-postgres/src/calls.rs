@@ -7,7 +7,7 @@ use switchboard_store::*;
 use tokio_postgres::Row;
 
 use crate::messages::{check_inbound, insert_charge, owned_capabilities};
-use crate::query::{exec, keyset_page, row_opt, rows, Filter, Param};
+use crate::query::{exec, keyset_page, row_opt, rows, Filter, List, Param};
 use crate::{pg_error, pool_error, PostgresStore};
 
 const SELECT: &str = "SELECT seq, sid, account_sid, parent_call_sid, direction, from_number, \
@@ -186,7 +186,19 @@ impl CallStore for PostgresStore {
                 .and_opt("ends_at < $", q.end_until);
         }
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, true, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "seq",
+                newest_first: true,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn update_call(

@@ -8,7 +8,7 @@ use switchboard_store::*;
 use switchboard_wire::sid;
 use tokio_postgres::Row;
 
-use crate::query::{exec, keyset_page, row_opt, rows, Filter};
+use crate::query::{exec, keyset_page, row_opt, rows, Filter, List};
 use crate::{pg_error, pool_error, PostgresStore};
 
 pub(crate) const SELECT: &str = "SELECT seq, sid, account_sid, phone_number, iso_country, \
@@ -276,7 +276,19 @@ impl PhoneNumberStore for PostgresStore {
             f.and_sql("FALSE");
         }
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, false, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "seq",
+                newest_first: false,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn update_number(

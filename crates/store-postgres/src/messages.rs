@@ -6,7 +6,7 @@ use switchboard_store::rules::{self, Traffic};
 use switchboard_store::*;
 use tokio_postgres::Row;
 
-use crate::query::{exec, keyset_page, row_opt, Filter};
+use crate::query::{exec, keyset_page, row_opt, Filter, List};
 use crate::{pg_error, pool_error, PostgresStore};
 
 const SELECT: &str = "SELECT seq, sid, account_sid, direction, from_number, to_number, \
@@ -233,7 +233,19 @@ impl MessageStore for PostgresStore {
                 .and_opt("sent_at < $", q.sent_until);
         }
         let c = self.pool.get().await.map_err(pool_error)?;
-        keyset_page(&c, SELECT, "seq", f, req, true, record, |r| r.seq).await
+        keyset_page(
+            &c,
+            &List {
+                select: SELECT,
+                key: "seq",
+                newest_first: true,
+            },
+            f,
+            req,
+            record,
+            |r| r.seq,
+        )
+        .await
     }
 
     async fn redact_message(

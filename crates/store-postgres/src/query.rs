@@ -96,19 +96,25 @@ pub async fn row_opt(
     c.query_opt(&st, params).await.map_err(pg_error)
 }
 
-/// One keyset page: `select` is a `SELECT ... FROM ...` whose rows `map` reads, `key` the
-/// integer column the list is ordered by (descending when `newest_first`, as Twilio lists
-/// calls and messages).
+/// How a list reads its rows: `select` is a `SELECT ... FROM ...` whose rows the page's
+/// `map` reads, `key` the integer column the list is ordered by, descending when
+/// `newest_first` (as Twilio lists calls and messages).
+pub struct List<'a> {
+    pub select: &'a str,
+    pub key: &'a str,
+    pub newest_first: bool,
+}
+
+/// One keyset page of `list`.
 pub async fn keyset_page<T>(
     c: &impl GenericClient,
-    select: &str,
-    key: &str,
+    list: &List<'_>,
     mut filter: Filter,
     req: PageRequest,
-    newest_first: bool,
     map: impl Fn(&Row) -> Result<T>,
     key_of: impl Fn(&T) -> i64,
 ) -> Result<PageSlice<T>> {
+    let (select, key, newest_first) = (list.select, list.key, list.newest_first);
     match req.cursor {
         Cursor::Start => {}
         Cursor::After(k) => {

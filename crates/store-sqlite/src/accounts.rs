@@ -6,7 +6,7 @@ use switchboard_store::rules;
 use switchboard_store::*;
 use switchboard_wire::sid;
 
-use crate::query::{keyset_page, Filter};
+use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -69,7 +69,18 @@ fn adjust_open_subaccounts(conn: &Connection, main_sid: &str, by: i64) -> Result
 }
 
 fn page(conn: &Connection, filter: Filter, req: PageRequest) -> Result<PageSlice<AccountRecord>> {
-    keyset_page(conn, SELECT, "a.seq", filter, req, false, row, |r| r.seq)
+    keyset_page(
+        conn,
+        &List {
+            select: SELECT,
+            key: "a.seq",
+            newest_first: false,
+        },
+        filter,
+        req,
+        row,
+        |r| r.seq,
+    )
 }
 
 #[async_trait]

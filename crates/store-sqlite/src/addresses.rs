@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_store::*;
 use switchboard_wire::sid;
 
-use crate::query::{keyset_page, Filter};
+use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -97,7 +97,20 @@ impl AddressStore for SqliteStore {
             .and_opt("emergency_enabled = ?", q.emergency_enabled)
             .and_opt("iso_country = ?", q.iso_country.clone());
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, false, row, |r| r.seq))
+            .read(move |c| {
+                keyset_page(
+                    c,
+                    &List {
+                        select: SELECT,
+                        key: "seq",
+                        newest_first: false,
+                    },
+                    f,
+                    req,
+                    row,
+                    |r| r.seq,
+                )
+            })
             .await
     }
 
@@ -180,11 +193,13 @@ impl AddressStore for SqliteStore {
             .read(move |c| {
                 keyset_page(
                     c,
-                    crate::incoming_phone_numbers::SELECT,
-                    "seq",
+                    &List {
+                        select: crate::incoming_phone_numbers::SELECT,
+                        key: "seq",
+                        newest_first: false,
+                    },
                     f,
                     req,
-                    false,
                     crate::incoming_phone_numbers::row,
                     |r| r.seq,
                 )

@@ -6,7 +6,7 @@ use switchboard_store::rules::{self, Traffic};
 use switchboard_store::*;
 
 use crate::messages::{check_inbound, insert_charge, owned_capabilities};
-use crate::query::{keyset_page, Filter};
+use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -173,7 +173,20 @@ impl CallStore for SqliteStore {
                 .and_opt("ends_at < ?", q.end_until);
         }
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, true, row, |r| r.seq))
+            .read(move |c| {
+                keyset_page(
+                    c,
+                    &List {
+                        select: SELECT,
+                        key: "seq",
+                        newest_first: true,
+                    },
+                    f,
+                    req,
+                    row,
+                    |r| r.seq,
+                )
+            })
             .await
     }
 

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_store::*;
 use switchboard_wire::sid;
 
-use crate::query::{keyset_page, Filter};
+use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -279,7 +279,20 @@ impl PhoneNumberStore for SqliteStore {
             }
         }
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, false, row, |r| r.seq))
+            .read(move |c| {
+                keyset_page(
+                    c,
+                    &List {
+                        select: SELECT,
+                        key: "seq",
+                        newest_first: false,
+                    },
+                    f,
+                    req,
+                    row,
+                    |r| r.seq,
+                )
+            })
             .await
     }
 

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_store::rules::{self, Traffic};
 use switchboard_store::*;
 
-use crate::query::{keyset_page, Filter};
+use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
 
@@ -208,7 +208,20 @@ impl MessageStore for SqliteStore {
                 .and_opt("sent_at < ?", q.sent_until);
         }
         self.readers
-            .read(move |c| keyset_page(c, SELECT, "seq", f, req, true, row, |r| r.seq))
+            .read(move |c| {
+                keyset_page(
+                    c,
+                    &List {
+                        select: SELECT,
+                        key: "seq",
+                        newest_first: true,
+                    },
+                    f,
+                    req,
+                    row,
+                    |r| r.seq,
+                )
+            })
             .await
     }
 

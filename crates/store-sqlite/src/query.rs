@@ -49,19 +49,25 @@ impl Filter {
     }
 }
 
-/// One keyset page: `select` is a `SELECT ... FROM ...` whose rows `map` reads, `key` the
-/// integer column the list is ordered by (descending when `newest_first`, as Twilio lists
-/// calls and messages) (the `seq` of the listed table).
+/// How a list reads its rows: `select` is a `SELECT ... FROM ...` whose rows the page's
+/// `map` reads, `key` the integer column the list is ordered by, descending when
+/// `newest_first` (as Twilio lists calls and messages).
+pub struct List<'a> {
+    pub select: &'a str,
+    pub key: &'a str,
+    pub newest_first: bool,
+}
+
+/// One keyset page of `list` (the `seq` of the listed table).
 pub fn keyset_page<T>(
     conn: &Connection,
-    select: &str,
-    key: &str,
+    list: &List<'_>,
     mut filter: Filter,
     req: PageRequest,
-    newest_first: bool,
     map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     key_of: impl Fn(&T) -> i64,
 ) -> Result<PageSlice<T>> {
+    let (select, key, newest_first) = (list.select, list.key, list.newest_first);
     match req.cursor {
         Cursor::Start => {}
         Cursor::After(k) => {

@@ -297,23 +297,23 @@ pub async fn list(
             "canceled",
         ],
     )?;
-    let (start_from, start_until, start_echo) = date_range(&params, "StartTime")?;
-    let (end_from, end_until, end_echo) = date_range(&params, "EndTime")?;
+    let start = date_range(&params, "StartTime")?;
+    let end = date_range(&params, "EndTime")?;
     let mut filters: Vec<(&str, String)> = ["To", "From", "ParentCallSid", "Status"]
         .into_iter()
         .filter_map(|k| params.get(k).map(|v| (k, v.to_owned())))
         .collect();
-    filters.extend(start_echo);
-    filters.extend(end_echo);
+    filters.extend(start.echo);
+    filters.extend(end.echo);
     let q = CallListQuery {
         to: params.get("To").map(str::to_owned),
         from: params.get("From").map(str::to_owned),
         parent_call_sid: params.get("ParentCallSid").map(str::to_owned),
         status,
-        start_from,
-        start_until,
-        end_from,
-        end_until,
+        start_from: start.from,
+        start_until: start.until,
+        end_from: end.from,
+        end_until: end.until,
         now,
     };
     let slice = state

@@ -319,7 +319,8 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Message>>> {
     let now = state.clock.now_ms();
     let pp = PageParams::parse(&params)?;
-    let (sent_from, sent_until, mut filters) = date_range(&params, "DateSent")?;
+    let sent = date_range(&params, "DateSent")?;
+    let mut filters = sent.echo;
     for k in ["To", "From"] {
         if let Some(v) = params.get(k) {
             filters.insert(0, (k, v.to_owned()));
@@ -328,8 +329,8 @@ pub async fn list(
     let q = MessageListQuery {
         to: params.get("To").map(str::to_owned),
         from: params.get("From").map(str::to_owned),
-        sent_from,
-        sent_until,
+        sent_from: sent.from,
+        sent_until: sent.until,
         now,
     };
     let slice = state

@@ -13,7 +13,7 @@ pub mod messages;
 
 use std::collections::HashMap;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use switchboard_wire::sid;
 
@@ -135,4 +135,12 @@ pub fn admin() -> Router<AppState> {
             "/admin/v1/Clock",
             get(admin::fetch_clock).post(admin::advance_clock),
         )
+        .route(
+            "/admin/v1/Scenarios",
+            get(admin::list_scenarios)
+                .post(admin::put_scenario)
+                .delete(admin::delete_scenarios),
+        )
+        .route("/admin/v1/InboundCalls", post(admin::inbound_call))
+        .route("/admin/v1/InboundMessages", post(admin::inbound_message))
 }

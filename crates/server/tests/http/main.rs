@@ -10,3 +10,4 @@ mod errors;
 mod lifecycle;
 mod numbers;
 mod paging;
+mod traffic;
