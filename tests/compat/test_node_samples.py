@@ -19,6 +19,7 @@ PLACEHOLDERS = (
 
 
 def run_sample(server, name, sid=None, extra_env=None):
+    """Run a guide sample with twilio-node; returns what it printed, split on whitespace."""
     source = (GUIDE / name).read_text()
     if sid:
         for p in PLACEHOLDERS:

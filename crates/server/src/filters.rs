@@ -1,5 +1,9 @@
-//! Date filters of lists: `Name=2018-01-15` (that whole UTC day, or that instant),
-//! `Name>=...` (arrives as key `Name>`: on or after) and `Name<=...` (`Name<`: on or before).
+//! Date filters of lists: `Name=2018-01-15` (that whole UTC day), `Name>=...` (arrives as
+//! key `Name>`: on or after that day) and `Name<=...` (`Name<`: on or before that day).
+//!
+//! Twilio documents these filters as dates with midnight boundaries, and the official
+//! clients send even a plain date as a datetime at midnight (twilio-python's
+//! `2018-01-15T00:00:00Z`), so a datetime counts as its UTC day.
 
 use switchboard_wire::date::FilterDate;
 
@@ -19,7 +23,11 @@ pub struct DateRange {
 pub fn date_range(p: &Params, name: &'static str) -> ApiResult<DateRange> {
     let parse = |key: &str| -> ApiResult<Option<FilterDate>> {
         p.get(key)
-            .map(|v| FilterDate::parse(v).ok_or_else(|| ApiError::invalid_parameter(key, v)))
+            .map(|v| {
+                FilterDate::parse(v)
+                    .map(FilterDate::day)
+                    .ok_or_else(|| ApiError::invalid_parameter(key, v))
+            })
             .transpose()
     };
     let (exact_key, after_key, before_key) = match name {
@@ -72,7 +80,17 @@ mod tests {
         assert_eq!((r.from, r.until), (Some(D15), Some(D15 + 2 * DAY)));
         assert_eq!(r.echo.len(), 2);
         let r = date_range(&p("EndTime%3C=2018-01-15T12:00:00Z"), "EndTime").unwrap();
-        assert_eq!((r.from, r.until), (None, Some(D15 + DAY / 2 + 1)));
+        assert_eq!(
+            (r.from, r.until),
+            (None, Some(D15 + DAY)),
+            "a datetime is its day"
+        );
+        let r = date_range(&p("StartTime=2018-01-15T00:00:00Z"), "StartTime").unwrap();
+        assert_eq!(
+            (r.from, r.until),
+            (Some(D15), Some(D15 + DAY)),
+            "as twilio-python sends dates"
+        );
     }
 
     #[test]

@@ -53,6 +53,14 @@ impl FilterDate {
         None
     }
 
+    /// The UTC day the value falls on.
+    pub fn day(self) -> Self {
+        match self {
+            FilterDate::Day(_) => self,
+            FilterDate::Instant(ms) => FilterDate::Day(to_datetime(ms).date_naive()),
+        }
+    }
+
     /// The first millisecond the value covers.
     pub fn start(self) -> Millis {
         match self {
@@ -105,5 +113,9 @@ mod tests {
         let offset = FilterDate::parse("2018-01-15T01:00:00+01:00").unwrap();
         assert_eq!(offset.start(), day.start());
         assert!(FilterDate::parse("yesterday").is_none());
+        assert_eq!(
+            FilterDate::parse("2018-01-15T23:59:59Z").unwrap().day(),
+            day
+        );
     }
 }

@@ -390,8 +390,13 @@ async fn message_updates_lists_and_scenarios(srv: &TestServer) {
     assert_eq!(list("To=%2B16518675310").await, 1);
     assert_eq!(list("DateSent=2015-07-30").await, 2);
     assert_eq!(list("DateSent=2015-07-31").await, 0);
-    assert_eq!(list("DateSent%3E=2015-07-30T20:00:02Z").await, 2);
-    assert_eq!(list("DateSent%3C=2015-07-30T20:00:01Z").await, 0);
+    assert_eq!(
+        list("DateSent%3E=2015-07-30T20:00:02Z").await,
+        2,
+        "a datetime counts as its day"
+    );
+    assert_eq!(list("DateSent%3E=2015-07-31").await, 0);
+    assert_eq!(list("DateSent%3C=2015-07-29").await, 0);
     assert_eq!(
         srv.get(&format!("{}?DateSent=someday", messages(&sub.sid)), &sub)
             .await
