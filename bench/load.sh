@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark (run by hand, not in CI): requests per second and p50/p99 latency for
-#   GET /healthz, fetching an account, listing accounts (a page of 50), creating subaccounts
+#   GET /healthz, fetching an account, listing accounts (a page of 50), creating messages,
+#   fetching a call, listing calls (pages of 50 and of 1), creating subaccounts
 # with the release server on SQLite and on Postgres, driven by wrk on loopback.
 #
 #   bench/load.sh                     # both stores, 10 s per endpoint, 64 connections
@@ -78,13 +79,25 @@ for STORE in $STORES; do
       psql "$SWITCHBOARD_TEST_POSTGRES_URL" -qc "CREATE DATABASE switchboard_bench_$$" ;;
   esac
   start_server "$DB"
-  # A page of 50 to list: the main account and 60 subaccounts.
+  # A page of 50 to list: the main account and 60 subaccounts; a number to send from and
+  # 60 calls to list.
   for _ in $(seq 60); do
     curl -sf -u "$SID:$TOKEN" -d FriendlyName=seed "$URL/2010-04-01/Accounts.json" >/dev/null
+  done
+  export SB_FROM=$(curl -sf -u "$SID:$TOKEN" -d AreaCode=415 "$URL/2010-04-01/Accounts/$SID/IncomingPhoneNumbers.json" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["phone_number"])')
+  for _ in $(seq 60); do
+    CALL=$(curl -sf -u "$SID:$TOKEN" --data-urlencode "From=$SB_FROM" --data-urlencode To=+16518675310 \
+      -d Url=https://example.com/twiml "$URL/2010-04-01/Accounts/$SID/Calls.json" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])')
   done
   run "GET /healthz" "$URL/healthz"
   run "GET Accounts/{Sid}.json" -H "Authorization: Basic $SB_AUTH" "$URL/2010-04-01/Accounts/$SID.json"
   run "GET Accounts.json (50)" -H "Authorization: Basic $SB_AUTH" "$URL/2010-04-01/Accounts.json?PageSize=50"
+  run "GET Calls/{Sid}.json" -H "Authorization: Basic $SB_AUTH" "$URL/2010-04-01/Accounts/$SID/Calls/$CALL.json"
+  run "GET Calls.json (50)" -H "Authorization: Basic $SB_AUTH" "$URL/2010-04-01/Accounts/$SID/Calls.json"
+  run "GET Calls.json (1)" -H "Authorization: Basic $SB_AUTH" "$URL/2010-04-01/Accounts/$SID/Calls.json?PageSize=1"
+  run "POST Messages.json" -s bench/create-message.lua "$URL/2010-04-01/Accounts/$SID/Messages.json"
   # Last: a burst of creates updates the main account's row thousands of times, and reads
   # right after it measure Postgres's cleanup of those row versions, not Switchboard.
   run "POST Accounts.json" -s bench/create-subaccount.lua "$URL/2010-04-01/Accounts.json"

@@ -1,5 +1,10 @@
 //! `switchboard`: the server (`serve`) and the operator CLI (`accounts ...`).
 
+/// Requests allocate many small strings (JSON, SQL rows); glibc's allocator spent about a
+/// quarter of the CPU of a call fetch under load (measured with perf), mimalloc far less.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 

@@ -40,7 +40,24 @@ pub(crate) fn sql_error(e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// SQLite tracks memory statistics behind one global mutex taken on every allocation; with
+/// several connections busy at once that mutex is where time goes (measured: futex waits in
+/// `dbMallocRawFinish` dominated a message-creation profile). Nothing here reads those
+/// statistics, so they are turned off, once, before the first connection exists.
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any other SQLite call of this process
+        // (connections are only opened after this), as its contract requires; if SQLite was
+        // already initialised it returns SQLITE_MISUSE and changes nothing.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
+}
+
 fn open(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    configure_sqlite();
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -125,6 +142,12 @@ impl Drop for Writer {
     }
 }
 
+/// Transaction control through the statement cache: `execute_batch` would parse it again
+/// for every write.
+fn control(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -134,7 +157,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = control(&conn, "BEGIN IMMEDIATE") {
             tracing::error!(error = %e, "sqlite: cannot begin a write batch");
             // Every job still gets an answer: an error, since nothing ran.
             for job in batch {
@@ -150,9 +173,9 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 reply
             })
             .collect();
-        let outcome = conn.execute_batch("COMMIT").map_err(|e| {
+        let outcome = control(&conn, "COMMIT").map_err(|e| {
             tracing::error!(error = %e, "sqlite: commit failed");
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = control(&conn, "ROLLBACK");
             e.to_string()
         });
         for reply in replies {
@@ -164,7 +187,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
 /// One job in its own savepoint, so a failed or panicking job leaves nothing behind while
 /// the rest of the batch commits.
 fn run_job(conn: &Connection, job: Job) -> (bool, Reply) {
-    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+    if let Err(e) = control(conn, "SAVEPOINT job") {
         let msg = e.to_string();
         return (
             false,
@@ -179,52 +202,55 @@ fn run_job(conn: &Connection, job: Job) -> (bool, Reply) {
         }
     };
     if !ok {
-        let _ = conn.execute_batch("ROLLBACK TO job");
+        let _ = control(conn, "ROLLBACK TO job");
     }
-    let _ = conn.execute_batch("RELEASE job");
+    let _ = control(conn, "RELEASE job");
     (ok, reply)
 }
 
-type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
-
+/// Read-only connections, used on the calling thread. A read from SQLite's page cache takes
+/// a few microseconds, less than handing it to another thread and back would; connections
+/// are opened on demand, one per concurrent reader, and reused.
 pub struct Readers {
-    tx: crossbeam_channel::Sender<ReadJob>,
+    path: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<Connection>>,
 }
 
 impl Readers {
     pub fn start(path: &Path, n: usize) -> Result<Self> {
-        let (tx, rx) = crossbeam_channel::unbounded::<ReadJob>();
-        for i in 0..n {
-            let conn = open(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
+        let idle = (0..n)
+            .map(|_| {
+                open(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(unavailable)?;
-            let rx = rx.clone();
-            std::thread::Builder::new()
-                .name(format!("sqlite-reader-{i}"))
-                .spawn(move || {
-                    while let Ok(job) = rx.recv() {
-                        if catch_unwind(AssertUnwindSafe(|| job(&conn))).is_err() {
-                            tracing::error!("sqlite: a read panicked");
-                        }
-                    }
-                })
-                .map_err(unavailable)?;
-        }
-        Ok(Readers { tx })
+        Ok(Readers {
+            path: path.to_path_buf(),
+            idle: std::sync::Mutex::new(idle),
+        })
     }
 
     pub async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let (tx, rx) = oneshot::channel();
-        self.tx
-            .send(Box::new(move |conn| {
-                let _ = tx.send(f(conn));
-            }))
-            .map_err(|_| unavailable("readers stopped"))?;
-        rx.await.map_err(|_| unavailable("read abandoned"))?
+        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(c) => c,
+            None => open(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(unavailable)?,
+        };
+        let out = catch_unwind(AssertUnwindSafe(|| f(&conn)));
+        self.idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(conn);
+        out.unwrap_or_else(|_| Err(StoreError::Other("a read panicked".into())))
     }
 }
