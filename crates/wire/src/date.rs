@@ -90,6 +90,11 @@ mod tests {
             "Thu, 30 Jul 2015 20:00:00 +0000"
         );
         assert_eq!(rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+        // Single-digit days keep their zero, as Twilio writes them.
+        assert_eq!(
+            rfc2822(1_420_070_400_000),
+            "Thu, 01 Jan 2015 00:00:00 +0000"
+        );
     }
 
     #[test]
