@@ -11,10 +11,20 @@ use crate::query::{exec, keyset_page, Filter, List};
 use crate::{pg_error, pool_error, PostgresStore};
 
 /// Every account query selects these columns, with the parent joined as `p`.
-const SELECT: &str = "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
-     p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
-     a.open_subaccounts, a.auto_delete_closed, COALESCE(p.voice_countries, a.voice_countries), \
-     COALESCE(p.sms_countries, a.sms_countries) FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid";
+macro_rules! columns {
+    () => {
+        "SELECT a.seq, a.sid, a.owner_sid, a.friendly_name, a.auth_token, a.status, \
+         p.status, a.type, a.date_created, a.date_updated, a.closed_at, a.subaccount_limit, \
+         a.open_subaccounts, a.auto_delete_closed, COALESCE(p.voice_countries, a.voice_countries), \
+         COALESCE(p.sms_countries, a.sms_countries)"
+    };
+}
+macro_rules! from {
+    () => {
+        " FROM accounts a LEFT JOIN accounts p ON p.sid = a.owner_sid"
+    };
+}
+const SELECT: &str = concat!(columns!(), from!());
 
 /// The status clients see, in SQL (the same rule as `AccountRecord::effective_status`).
 const EFFECTIVE_STATUS: &str = "CASE WHEN a.status = 'closed' THEN 'closed' \
@@ -45,6 +55,30 @@ fn record(r: &Row) -> Result<AccountRecord> {
         voice_countries: r.get(14),
         sms_countries: r.get(15),
     })
+}
+
+/// An account and, in the same round trip, the capabilities of `number` when it is one of
+/// the account's in-use numbers: what outbound traffic checks before it is stored.
+pub(crate) async fn load_with_number(
+    c: &impl GenericClient,
+    sid: &str,
+    number: &str,
+) -> Result<Option<(AccountRecord, Option<NumberCapabilities>)>> {
+    const SQL: &str = concat!(
+        columns!(),
+        ", (SELECT n.capabilities FROM incoming_phone_numbers n WHERE n.phone_number = $2 \
+         AND n.account_sid = a.sid AND n.status = 'in-use')",
+        from!(),
+        " WHERE a.sid = $1"
+    );
+    let Some(row) = crate::query::row_opt(c, SQL, &[&sid, &number]).await? else {
+        return Ok(None);
+    };
+    let caps: Option<String> = row.get(16);
+    Ok(Some((
+        record(&row)?,
+        caps.and_then(|c| serde_json::from_str(&c).ok()),
+    )))
 }
 
 /// Load one account; `lock` appends a row lock on the account itself (`a`).

@@ -126,7 +126,7 @@ impl CallStore for PostgresStore {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(pg_error)?;
         let k = &new.record;
-        let account = crate::accounts::load_required(&tx, &k.account_sid, "FOR SHARE OF a").await?;
+        let account = crate::accounts::load_required(&tx, &k.account_sid, "").await?;
         let caps = if new.require_from_owned {
             owned_capabilities(&tx, &k.account_sid, &k.from).await?
         } else {
