@@ -35,6 +35,16 @@ NOTES = {
     "DeleteIncomingPhoneNumber": "Releases the number back to the inventory.",
     "CreateAddress": "Required fields and ISO country checked, postal codes checked for US, CA, GB, DE, FR, AU (21628); `AutoCorrectAddress` accepted, nothing corrected; `validated` true.",
     "DeleteAddress": "Refused while an in-use number depends on it (21631; Twilio's code for this is undocumented).",
+    "CreateCall": "`To`, `From` (an owned voice number, or the magic +15005550006), one of `Url`/`Twiml`/`ApplicationSid`; `Method`, `FallbackUrl`/`Method`, `StatusCallback`, `StatusCallbackEvent` (repeated or space-separated), `StatusCallbackMethod`, `Timeout`, `Record`, `MachineDetection`, `CallerId`, `SendDigits` stored. Codes 21201, 21211, 21212, 21213, 21205, 21210, 21215 (geo), 21218, 10001, and the magic `To` numbers. Progress, outcome and price come from the simulated carrier. TwiML is not executed yet (webhooks issue).",
+    "ListCall": "Newest first; `To`, `From`, `ParentCallSid`, `Status`, `StartTime`, `EndTime` with `<`/`>` (a datetime counts as its UTC day, as the clients send dates).",
+    "FetchCall": "Status, times, duration and price as of the server's clock.",
+    "UpdateCall": "`Status=completed` (hangs up; a call not yet answered is canceled), `Status=canceled` (only before answer), `Url`/`Twiml`/`Method` redirect a live call (stored; executed with the webhooks issue); 21220 once ended.",
+    "DeleteCall": "Ended calls only (21220 otherwise).",
+    "CreateMessage": "`To`, `From` (an owned SMS/MMS-capable number, or +15005550006), `Body` and/or `MediaUrl` (up to 10), `StatusCallback`, `ValidityPeriod`, `SendAt` + `ScheduleType=fixed` (Twilio requires a Messaging Service to schedule; here `From` is enough). GSM-7/UCS-2 segments, price per segment. Codes 21604, 21211, 21614, 21603, 21212, 21606, 21602, 21617, 21620, 21623, 21624, 21609, 21408 (geo), 35114, 10001, and the magic numbers. `MessagingServiceSid` without `From` is refused (21701): Messaging Services are not implemented.",
+    "ListMessage": "Newest first; `To`, `From`, `DateSent` with `<`/`>`.",
+    "FetchMessage": "Status, `date_sent`, price and error as of the server's clock.",
+    "UpdateMessage": "`Body=\"\"` redacts a message no longer in flight; `Status=canceled` cancels a scheduled message and its charge (20009 otherwise).",
+    "DeleteMessage": "Not while queued, sending or scheduled (20009).",
 }
 
 
