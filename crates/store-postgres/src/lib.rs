@@ -7,6 +7,7 @@ mod addresses;
 mod calls;
 mod charges;
 mod incoming_phone_numbers;
+mod keys;
 mod messages;
 mod migrate;
 mod query;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_messages_calls",
         include_str!("../migrations/0003_messages_calls.sql"),
     ),
+    (4, "0004_keys", include_str!("../migrations/0004_keys.sql")),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

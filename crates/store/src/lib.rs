@@ -12,6 +12,7 @@ pub mod calls;
 pub mod charges;
 pub mod error;
 pub mod incoming_phone_numbers;
+pub mod keys;
 pub mod messages;
 pub mod paging;
 pub mod rules;
@@ -25,6 +26,7 @@ pub use calls::*;
 pub use charges::*;
 pub use error::{RuleViolation, StoreError};
 pub use incoming_phone_numbers::*;
+pub use keys::*;
 pub use messages::*;
 pub use paging::{PageRequest, PageSlice};
 
@@ -43,7 +45,7 @@ pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
 /// Everything the server needs from a database. One implementation per driver; handlers hold
 /// an `Arc<dyn Store>` and never see SQL.
 pub trait Store:
-    AccountStore + PhoneNumberStore + AddressStore + ChargeStore + MessageStore + CallStore
+    AccountStore + PhoneNumberStore + AddressStore + ChargeStore + MessageStore + CallStore + KeyStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

@@ -1633,6 +1633,79 @@ pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
     );
 }
 
+pub async fn keys_are_scoped_renamed_and_deleted(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let other = store.create_main_account(main_account(0)).await.unwrap();
+    let key = |account: &str, kind: KeyKind, name: &str| KeyRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("SK"),
+        account_sid: account.into(),
+        friendly_name: name.into(),
+        kind,
+        secret_hash: "ab".repeat(32),
+        date_created: 1,
+        date_updated: 1,
+    };
+    let std_key = store
+        .create_key(key(&main.sid, KeyKind::Standard, "ci"))
+        .await
+        .unwrap();
+    store
+        .create_key(key(&main.sid, KeyKind::Main, "ops"))
+        .await
+        .unwrap();
+    let signing = store
+        .create_key(key(&main.sid, KeyKind::Signing, "jwt"))
+        .await
+        .unwrap();
+    store
+        .create_key(key(&other.sid, KeyKind::Standard, "theirs"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.key(&std_key.sid).await.unwrap().as_ref(),
+        Some(&std_key)
+    );
+    let api = store
+        .list_keys(&main.sid, false, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(api.items.len(), 2);
+    let sig = store
+        .list_keys(&main.sid, true, PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(
+        sig.items.iter().map(|k| k.sid.clone()).collect::<Vec<_>>(),
+        vec![signing.sid.clone()]
+    );
+    let renamed = store
+        .rename_key(&main.sid, &std_key.sid, false, "renamed".into(), 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.friendly_name.as_str(), renamed.date_updated),
+        ("renamed", 5)
+    );
+    let r = store
+        .rename_key(&main.sid, &signing.sid, false, "x".into(), 6)
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::NotFound)),
+        "a signing key is not an API key"
+    );
+    let r = store.delete_key(&other.sid, &std_key.sid, false).await;
+    assert!(
+        matches!(r, Err(StoreError::NotFound)),
+        "scoped to its account"
+    );
+    store
+        .delete_key(&main.sid, &std_key.sid, false)
+        .await
+        .unwrap();
+    assert!(store.key(&std_key.sid).await.unwrap().is_none());
+}
+
 /// Generates one `#[tokio::test]` per suite case. `$make` is an async expression producing a
 /// fresh store for each case, as `Option<impl Store>`: `None` skips the case (a store that
 /// is not configured on this machine, by explicit request only).
@@ -1657,6 +1730,7 @@ macro_rules! store_suite {
             messages_are_checked_stored_and_charged,
             calls_progress_end_and_are_charged_once,
             inbound_traffic_goes_to_active_owners,
+            keys_are_scoped_renamed_and_deleted,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
