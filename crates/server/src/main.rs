@@ -78,6 +78,26 @@ enum Command {
     /// Manage main accounts (the operator plane).
     #[command(subcommand)]
     Accounts(AccountsCommand),
+    /// Create API keys for accounts (Main keys are made only here and in the admin API).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key and print it with its secret (shown this once).
+    Create {
+        /// The account the key belongs to.
+        #[arg(long)]
+        account: String,
+        /// main (may also manage subaccounts and keys) or standard.
+        #[arg(long, default_value = "main")]
+        kind: String,
+        #[arg(long)]
+        friendly_name: Option<String>,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Args)]
@@ -371,5 +391,32 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Accounts(cmd) => accounts(cmd).await,
+        Command::Keys(KeysCommand::Create {
+            account,
+            kind,
+            friendly_name,
+            db,
+        }) => {
+            let kind = match kind.as_str() {
+                "main" => switchboard_store::KeyKind::Main,
+                "standard" => switchboard_store::KeyKind::Standard,
+                other => bail!("--kind must be main or standard, not {other}"),
+            };
+            let store = db.open().await?;
+            if store.account(&account).await?.is_none() {
+                bail!("no account {account}");
+            }
+            let key = switchboard::routes::keys::create_key(
+                &*store,
+                SystemClock.now_ms(),
+                &account,
+                kind,
+                friendly_name,
+            )
+            .await
+            .map_err(api)?;
+            println!("{}", serde_json::to_string_pretty(&key)?);
+            Ok(())
+        }
     }
 }

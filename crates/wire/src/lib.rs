@@ -9,6 +9,7 @@ pub mod call;
 pub mod date;
 pub mod error;
 pub mod incoming_phone_number;
+pub mod key;
 pub mod message;
 pub mod page;
 pub mod sid;

@@ -7,6 +7,7 @@ pub mod prefix {
     pub const ACCOUNT: &str = "AC";
     pub const ADDRESS: &str = "AD";
     pub const CALL: &str = "CA";
+    pub const KEY: &str = "SK";
     /// Messages with media are `MM`, others `SM`.
     pub const MESSAGE: &str = "SM";
     pub const MEDIA_MESSAGE: &str = "MM";
@@ -38,6 +39,16 @@ pub fn new_sid(prefix: &str) -> String {
 /// A new 32-hex-digit secret (auth tokens, key secrets).
 pub fn new_secret() -> String {
     random_hex(16)
+}
+
+/// A new 32-character alphanumeric secret, as Twilio's API key secrets are.
+pub fn new_key_secret() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..32)
+        .map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())]))
+        .collect()
 }
 
 /// True when `s` is `prefix` followed by exactly 32 hex digits (either case, as the spec's

@@ -270,3 +270,38 @@ fn call_and_message_have_every_spec_property_in_order() {
         schema_keys(&spec, "api.v2010.account.message")
     );
 }
+
+#[test]
+fn keys_have_every_spec_property_in_order() {
+    use switchboard_wire::key::{Key, NewKey};
+    let spec = spec();
+    let k = Key {
+        sid: String::new(),
+        friendly_name: String::new(),
+        date_created: String::new(),
+        date_updated: String::new(),
+    };
+    assert_eq!(
+        keys_in_order(&k),
+        schema_keys(&spec, "api.v2010.account.key")
+    );
+    assert_eq!(
+        keys_in_order(&k),
+        schema_keys(&spec, "api.v2010.account.signing_key")
+    );
+    let n = NewKey {
+        sid: String::new(),
+        friendly_name: String::new(),
+        date_created: String::new(),
+        date_updated: String::new(),
+        secret: String::new(),
+    };
+    assert_eq!(
+        keys_in_order(&n),
+        schema_keys(&spec, "api.v2010.account.new_key")
+    );
+    assert_eq!(
+        keys_in_order(&n),
+        schema_keys(&spec, "api.v2010.account.new_signing_key")
+    );
+}

@@ -11,7 +11,7 @@ use switchboard_wire::date::{rfc2822, subaccount_default_name};
 use switchboard_wire::page::Page;
 
 use crate::app::AppState;
-use crate::auth::{AccountScope, Principal};
+use crate::auth::{AccountScope, Principal, Purpose};
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{envelope, PageParams};
 use crate::params::{friendly_name, Params};
@@ -50,6 +50,9 @@ pub async fn list(
     principal: Principal,
     params: Params,
 ) -> ApiResult<Json<Page<Account>>> {
+    if !principal.may_manage_accounts() {
+        return Err(ApiError::Authenticate);
+    }
     let pp = PageParams::parse(&params)?;
     let mut filters = Vec::new();
     let friendly = params.get("FriendlyName").map(str::to_owned);
@@ -62,7 +65,8 @@ pub async fn list(
     }
     let query = AccountListQuery {
         tree_sid: principal.account.main_sid().to_owned(),
-        only_sid: (!principal.is_main_auth_token()).then(|| principal.account.sid.clone()),
+        only_sid: (!principal.reaches_subaccounts(Purpose::AccountInstance))
+            .then(|| principal.account.sid.clone()),
         friendly_name: friendly,
         status,
     };
@@ -85,6 +89,9 @@ pub async fn create(
     principal: Principal,
     params: Params,
 ) -> ApiResult<(StatusCode, Json<Account>)> {
+    if !principal.may_manage_accounts() {
+        return Err(ApiError::Authenticate);
+    }
     if !principal.account.is_main() {
         return Err(ApiError::Rule(RuleViolation::SubaccountCannotOwn));
     }
@@ -115,6 +122,9 @@ pub async fn update(
     scope: AccountScope,
     params: Params,
 ) -> ApiResult<Json<Account>> {
+    if !scope.principal.may_manage_accounts() {
+        return Err(ApiError::Authenticate);
+    }
     let friendly = friendly_name(&params)?;
     let status = match params.get("Status") {
         None => None,

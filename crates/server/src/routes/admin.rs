@@ -361,3 +361,27 @@ pub async fn inbound_message(
         Json(crate::routes::messages::to_wire(&m, now)),
     ))
 }
+
+/// POST /admin/v1/Accounts/{Sid}/Keys: a key for an account, with `Kind` `main` (default:
+/// may also manage subaccounts and keys) or `standard`, and `FriendlyName`. The answer is
+/// the only time the secret is shown.
+pub async fn create_account_key(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    params: Params,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let kind = match params.get("Kind").unwrap_or("main") {
+        "main" => switchboard_store::KeyKind::Main,
+        "standard" => switchboard_store::KeyKind::Standard,
+        v => return Err(ApiError::invalid_parameter("Kind", v)),
+    };
+    state.store.account(&sid).await?.ok_or(ApiError::NotFound)?;
+    let name = crate::params::friendly_name(&params)?;
+    let key =
+        crate::routes::keys::create_key(&*state.store, state.clock.now_ms(), &sid, kind, name)
+            .await?;
+    let mut body = json!(key);
+    body["account_sid"] = json!(sid);
+    body["kind"] = json!(kind.as_str());
+    Ok((StatusCode::CREATED, Json(body)))
+}

@@ -9,6 +9,7 @@ pub mod available_phone_numbers;
 pub mod calls;
 pub mod health;
 pub mod incoming_phone_numbers;
+pub mod keys;
 pub mod messages;
 
 use std::collections::HashMap;
@@ -108,6 +109,22 @@ pub fn api() -> Router<AppState> {
                 .post(messages::update)
                 .delete(messages::delete),
         )
+        // Keys and SigningKeys
+        .route(&r("/Keys.json"), get(keys::list).post(keys::create))
+        .route(
+            &r("/Keys/{SidJson}"),
+            get(keys::fetch).post(keys::update).delete(keys::delete),
+        )
+        .route(
+            &r("/SigningKeys.json"),
+            get(keys::list_signing).post(keys::create_signing),
+        )
+        .route(
+            &r("/SigningKeys/{SidJson}"),
+            get(keys::fetch_signing)
+                .post(keys::update_signing)
+                .delete(keys::delete_signing),
+        )
         // Addresses
         .route(&r("/Addresses.json"), get(ad::list).post(ad::create))
         .route(
@@ -140,6 +157,10 @@ pub fn admin() -> Router<AppState> {
             get(admin::list_scenarios)
                 .post(admin::put_scenario)
                 .delete(admin::delete_scenarios),
+        )
+        .route(
+            "/admin/v1/Accounts/{Sid}/Keys",
+            post(admin::create_account_key),
         )
         .route("/admin/v1/InboundCalls", post(admin::inbound_call))
         .route("/admin/v1/InboundMessages", post(admin::inbound_message))

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod auth;
 mod errors;
+mod keys;
 mod lifecycle;
 mod numbers;
 mod paging;
