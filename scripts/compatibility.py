@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the repository (as in CI).
 SPEC = ROOT.parent / "shared" / "spec" / "twilio_api_v2010.json"
+TASKROUTER = ROOT.parent / "shared" / "spec" / "twilio_taskrouter_v1.json"
 OUT = ROOT / "docs" / "compatibility.md"
 
 NOTES = {
@@ -45,20 +46,22 @@ NOTES = {
     "FetchMessage": "Status, `date_sent`, price and error as of the server's clock.",
     "UpdateMessage": "`Body=\"\"` redacts a message no longer in flight; `Status=canceled` cancels a scheduled message and its charge (20009 otherwise).",
     "DeleteMessage": "Not while queued, sending or scheduled (20009).",
+    "CreateNewKey": "A Standard key; the secret (32 characters) is returned this once and stored only as a SHA-256. Main keys come from the operator plane. Standard keys may not manage keys or accounts (20003).",
+    "DeleteKey": "The key stops authenticating at once (every request looks its key up).",
+    "CreateNewSigningKey": "Signing keys are listed apart from API keys and do not authenticate REST requests.",
 }
 
 
 def implemented():
     ops = {}
     for f in sorted((ROOT / "crates" / "server" / "src" / "routes").glob("*.rs")):
-        for m in re.finditer(r"///\s+(GET|POST|DELETE)\s+(\S+)\s+·\s+(\w+)", f.read_text()):
+        for m in re.finditer(r"///\s+(GET|POST|DELETE)\s+(\S+)\s+\u00b7\s+(\w+)", f.read_text()):
             ops[m.group(3)] = f.relative_to(ROOT).as_posix()
     return ops
 
 
-def render():
-    spec = json.loads(SPEC.read_text())
-    done = implemented()
+def operations(spec_path, done):
+    spec = json.loads(spec_path.read_text())
     rows = []
     for path, item in spec["paths"].items():
         for method in ("get", "post", "delete"):
@@ -69,6 +72,13 @@ def render():
             state = "implemented" if oid in done else "not yet"
             where = f"`{done[oid]}`" if oid in done else ""
             rows.append((path, method.upper(), oid, state, where, NOTES.get(oid, "")))
+    return rows
+
+
+def render():
+    done = implemented()
+    rows = operations(SPEC, done)
+    tr_rows = operations(TASKROUTER, done)
     n = sum(1 for r in rows if r[3] == "implemented")
     lines = [
         "# Compatibility with Twilio's v2010 API",
@@ -90,13 +100,32 @@ def render():
     ]
     for r in rows:
         lines.append("| `{}` | {} | {} | {} | {} | {} |".format(*r))
+    tr_done = [r for r in tr_rows if r[3] == "implemented"]
+    lines += [
+        "",
+        "## TaskRouter (`shared/spec/twilio_taskrouter_v1.json`)",
+        "",
+        f"{len(tr_done)} of {len(tr_rows)} operations implemented: the Workspace resource, at",
+        "`/v1/Workspaces` when the Host header starts with `taskrouter.` and at",
+        "`/taskrouter/v1/Workspaces` on any host. The credentials decide the account (main",
+        "credentials never reach a subaccount's workspaces). Activities, Workers, TaskQueues,",
+        "Workflows, Tasks and statistics are not implemented; a workspace's default and timeout",
+        "activity are named `Offline` with SIDs of their own.",
+        "",
+        "| path | method | operationId | handler |",
+        "|---|---|---|---|",
+    ]
+    for r in tr_done:
+        lines.append("| `{}` | {} | {} | {} |".format(r[0], r[1], r[2], r[4]))
     lines += [
         "",
         "## Not part of Twilio's API",
         "",
         "- `GET /healthz`: 200 once the server is ready.",
-        "- `/admin/v1/Accounts`, `/admin/v1/Accounts/{Sid}`, `/admin/v1/Clock`: the operator plane",
-        "  (README, \"Operator plane\"), present only when `SWITCHBOARD_ADMIN_TOKEN` is set.",
+        "- `/admin/v1/Accounts`, `/admin/v1/Accounts/{Sid}`, `/admin/v1/Accounts/{Sid}/Keys`,",
+        "  `/admin/v1/Clock`, `/admin/v1/Scenarios`, `/admin/v1/InboundCalls`,",
+        "  `/admin/v1/InboundMessages`: the operator plane (README, \"Operator plane\"), present only",
+        "  when `SWITCHBOARD_ADMIN_TOKEN` is set.",
         "",
     ]
     return "\n".join(lines)

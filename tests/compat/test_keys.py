@@ -75,3 +75,32 @@ def test_node_key_flow(server):
     sid, fetched, listed, deleted = done.stdout.split("\n")[:4]
     assert sid.startswith("SK")
     assert (fetched, listed, deleted) == ("fetched-own-account", "refused 20003", "deleted 20003")
+
+
+def test_taskrouter_workspaces_with_subaccount_credentials(server):
+    """The guide: subdomain resources need the subaccount's own credentials."""
+    main = server.client()
+    main.taskrouter.base_url = server.url + "/taskrouter"
+    sub = main.api.v2010.accounts.create(friendly_name="customer")
+    ws = main.taskrouter.v1.workspaces.create(friendly_name="Main support")
+    assert ws.sid.startswith("WS") and ws.account_sid == server.account_sid
+    as_sub = Client(sub.sid, sub.auth_token)
+    as_sub.api.base_url = server.url
+    as_sub.taskrouter.base_url = server.url + "/taskrouter"
+    theirs = as_sub.taskrouter.v1.workspaces.create(friendly_name="Customer support")
+    assert theirs.account_sid == sub.sid
+    # Main credentials with the subaccount as third parameter still act as the main account.
+    on_behalf = server.client(account_sid=sub.sid)
+    on_behalf.taskrouter.base_url = server.url + "/taskrouter"
+    assert [w.sid for w in on_behalf.taskrouter.v1.workspaces.list()] == [ws.sid]
+    with pytest.raises(TwilioRestException) as e:
+        main.taskrouter.v1.workspaces(theirs.sid).fetch()
+    assert (e.value.status, e.value.code) == (404, 20404)
+    key = as_sub.new_keys.create(friendly_name="tr")
+    by_key = Client(key.sid, key.secret, sub.sid)
+    by_key.taskrouter.base_url = server.url + "/taskrouter"
+    assert by_key.taskrouter.v1.workspaces(theirs.sid).update(friendly_name="Renamed").friendly_name == "Renamed"
+    for i in range(3):
+        as_sub.taskrouter.v1.workspaces.create(friendly_name=f"w{i}")
+    assert len(as_sub.taskrouter.v1.workspaces.list(page_size=2)) == 4, "follows meta.next_page_url"
+    assert by_key.taskrouter.v1.workspaces(theirs.sid).delete() is True

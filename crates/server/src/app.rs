@@ -22,6 +22,10 @@ use crate::error::{ApiError, REQUEST_PATH};
 use crate::jobs::Jobs;
 use crate::routes;
 
+/// Request extension marking a connection served over TLS (for absolute URLs' scheme).
+#[derive(Debug, Clone, Copy)]
+pub struct Tls;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,

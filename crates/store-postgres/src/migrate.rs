@@ -22,6 +22,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_messages_calls.sql"),
     ),
     (4, "0004_keys", include_str!("../migrations/0004_keys.sql")),
+    (
+        5,
+        "0005_workspaces",
+        include_str!("../migrations/0005_workspaces.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

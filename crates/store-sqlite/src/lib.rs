@@ -16,6 +16,7 @@ mod messages;
 mod migrate;
 mod query;
 mod worker;
+mod workspaces;
 
 use std::path::{Path, PathBuf};
 

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod paging;
 pub mod rules;
 pub mod testsuite;
+pub mod workspaces;
 
 use async_trait::async_trait;
 
@@ -29,6 +30,7 @@ pub use incoming_phone_numbers::*;
 pub use keys::*;
 pub use messages::*;
 pub use paging::{PageRequest, PageSlice};
+pub use workspaces::*;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -45,7 +47,14 @@ pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
 /// Everything the server needs from a database. One implementation per driver; handlers hold
 /// an `Arc<dyn Store>` and never see SQL.
 pub trait Store:
-    AccountStore + PhoneNumberStore + AddressStore + ChargeStore + MessageStore + CallStore + KeyStore
+    AccountStore
+    + PhoneNumberStore
+    + AddressStore
+    + ChargeStore
+    + MessageStore
+    + CallStore
+    + KeyStore
+    + WorkspaceStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

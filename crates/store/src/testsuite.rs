@@ -1706,6 +1706,71 @@ pub async fn keys_are_scoped_renamed_and_deleted(store: &dyn Store) {
     assert!(store.key(&std_key.sid).await.unwrap().is_none());
 }
 
+pub async fn workspaces_belong_to_one_account(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    let ws = |account: &str, name: &str| WorkspaceRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("WS"),
+        account_sid: account.into(),
+        friendly_name: name.into(),
+        event_callback_url: None,
+        events_filter: None,
+        multi_task_enabled: true,
+        prioritize_queue_order: "FIFO".into(),
+        default_activity_sid: switchboard_wire::sid::new_sid("WA"),
+        timeout_activity_sid: switchboard_wire::sid::new_sid("WA"),
+        date_created: 1,
+        date_updated: 1,
+    };
+    let a = store
+        .create_workspace(ws(&main.sid, "support"))
+        .await
+        .unwrap();
+    let b = store.create_workspace(ws(&s.sid, "support")).await.unwrap();
+    assert_eq!(
+        store.workspace(&main.sid, &a.sid).await.unwrap().as_ref(),
+        Some(&a)
+    );
+    assert!(
+        store.workspace(&main.sid, &b.sid).await.unwrap().is_none(),
+        "not the subaccount's"
+    );
+    let page = store
+        .list_workspaces(&main.sid, Some("support".into()), PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let u = WorkspaceUpdate {
+        friendly_name: Some("sales".into()),
+        event_callback_url: Some(Some("https://e.x/y".into())),
+        now: 5,
+        ..Default::default()
+    };
+    let a2 = store.update_workspace(&main.sid, &a.sid, u).await.unwrap();
+    assert_eq!(
+        (
+            a2.friendly_name.as_str(),
+            a2.event_callback_url.as_deref(),
+            a2.date_updated
+        ),
+        ("sales", Some("https://e.x/y"), 5)
+    );
+    let r = store
+        .update_workspace(&main.sid, &b.sid, WorkspaceUpdate::default())
+        .await;
+    assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+    assert!(matches!(
+        store.delete_workspace(&main.sid, &b.sid).await,
+        Err(StoreError::NotFound)
+    ));
+    store.delete_workspace(&s.sid, &b.sid).await.unwrap();
+    assert!(store.workspace(&s.sid, &b.sid).await.unwrap().is_none());
+}
+
 /// Generates one `#[tokio::test]` per suite case. `$make` is an async expression producing a
 /// fresh store for each case, as `Option<impl Store>`: `None` skips the case (a store that
 /// is not configured on this machine, by explicit request only).
@@ -1731,6 +1796,7 @@ macro_rules! store_suite {
             calls_progress_end_and_are_charged_once,
             inbound_traffic_goes_to_active_owners,
             keys_are_scoped_renamed_and_deleted,
+            workspaces_belong_to_one_account,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

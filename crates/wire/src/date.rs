@@ -19,6 +19,11 @@ pub fn rfc2822(ms: Millis) -> String {
         .to_string()
 }
 
+/// `2016-08-01T22:10:40Z`: how the v1 subdomain APIs (TaskRouter) write dates.
+pub fn iso8601(ms: Millis) -> String {
+    to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// The default subaccount name: `SubAccount Created at 2015-07-30 08:00 pm`.
 pub fn subaccount_default_name(ms: Millis) -> String {
     format!(
@@ -95,6 +100,11 @@ mod tests {
             rfc2822(1_420_070_400_000),
             "Thu, 01 Jan 2015 00:00:00 +0000"
         );
+    }
+
+    #[test]
+    fn iso8601_matches_the_v1_apis() {
+        assert_eq!(iso8601(1_470_089_440_000), "2016-08-01T22:10:40Z");
     }
 
     #[test]

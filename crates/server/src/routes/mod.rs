@@ -11,6 +11,7 @@ pub mod health;
 pub mod incoming_phone_numbers;
 pub mod keys;
 pub mod messages;
+pub mod taskrouter;
 
 use std::collections::HashMap;
 
@@ -124,6 +125,27 @@ pub fn api() -> Router<AppState> {
             get(keys::fetch_signing)
                 .post(keys::update_signing)
                 .delete(keys::delete_signing),
+        )
+        // TaskRouter Workspaces, by host (`taskrouter.`) or under the /taskrouter prefix
+        .route(
+            "/v1/Workspaces",
+            get(taskrouter::list).post(taskrouter::create),
+        )
+        .route(
+            "/v1/Workspaces/{Sid}",
+            get(taskrouter::fetch)
+                .post(taskrouter::update)
+                .delete(taskrouter::delete),
+        )
+        .route(
+            "/taskrouter/v1/Workspaces",
+            get(taskrouter::list).post(taskrouter::create),
+        )
+        .route(
+            "/taskrouter/v1/Workspaces/{Sid}",
+            get(taskrouter::fetch)
+                .post(taskrouter::update)
+                .delete(taskrouter::delete),
         )
         // Addresses
         .route(&r("/Addresses.json"), get(ad::list).post(ad::create))

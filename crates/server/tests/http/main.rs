@@ -11,4 +11,5 @@ mod keys;
 mod lifecycle;
 mod numbers;
 mod paging;
+mod taskrouter;
 mod traffic;
