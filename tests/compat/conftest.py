@@ -52,6 +52,8 @@ class Server:
     proc: subprocess.Popen = None
     url: str = ""
     extra_env: dict = field(default_factory=dict)
+    # The CA to trust when the server serves HTTPS.
+    ca_file: str = None
 
     def start(self):
         env = dict(os.environ)
@@ -77,7 +79,12 @@ class Server:
                 break
         else:
             raise RuntimeError(f"server exited with {self.proc.wait()}")
-        with urllib.request.urlopen(self.url + "/healthz") as r:
+        context = None
+        if self.ca_file:
+            import ssl
+
+            context = ssl.create_default_context(cafile=self.ca_file)
+        with urllib.request.urlopen(self.url + "/healthz", context=context) as r:
             assert r.status == 200
         return self
 

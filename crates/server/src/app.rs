@@ -80,8 +80,17 @@ pub fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A certificate chain and its private key, PEM files (`serve --tls-cert --tls-key`).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
 pub struct ServerConfig {
     pub listen: SocketAddr,
+    /// Serve HTTPS instead of HTTP.
+    pub tls: Option<TlsFiles>,
     pub admin_token: Option<String>,
     pub inventory: Arc<Inventory>,
     pub carrier: Arc<Carrier>,
@@ -101,8 +110,6 @@ pub async fn start(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningServer> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     let (shutdown, rx) = watch::channel(false);
     let jobs = Arc::new(Jobs::new(store.clone(), clock.clone()));
     let jobs_task = jobs.clone().spawn_loop(rx.clone());
@@ -115,13 +122,44 @@ pub async fn start(
         carrier: config.carrier,
     };
     let mut stop = rx;
-    let server = tokio::spawn(
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async move {
+    let (addr, server) = match config.tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(config.listen).await?;
+            let addr = listener.local_addr()?;
+            let server = tokio::spawn(
+                axum::serve(listener, router(state))
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.changed().await;
+                    })
+                    .into_future(),
+            );
+            (addr, server)
+        }
+        Some(tls) => {
+            // rustls needs a process-wide crypto provider; ring builds with only a C
+            // compiler. A second install (another server in the process) changes nothing.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let tls_config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await?;
+            let listener = std::net::TcpListener::bind(config.listen)?;
+            listener.set_nonblocking(true)?;
+            let addr = listener.local_addr()?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
                 let _ = stop.changed().await;
-            })
-            .into_future(),
-    );
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            let app = router(state).layer(axum::Extension(Tls));
+            let server = tokio::spawn(async move {
+                axum_server::from_tcp_rustls(listener, tls_config)?
+                    .handle(handle)
+                    .serve(app.into_make_service())
+                    .await
+            });
+            (addr, server)
+        }
+    };
     Ok(RunningServer {
         addr,
         shutdown,

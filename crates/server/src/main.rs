@@ -120,6 +120,12 @@ struct Serve {
     /// destination number (outcomes, ring and talk times).
     #[arg(long, env = "SWITCHBOARD_CARRIER_CONFIG")]
     carrier_config: Option<std::path::PathBuf>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key) instead of HTTP.
+    #[arg(long, env = "SWITCHBOARD_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "SWITCHBOARD_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
     /// Bearer token of the admin API; without it the admin API does not exist.
     #[arg(long, env = "SWITCHBOARD_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -217,6 +223,7 @@ fn print_json(a: &OperatorAccount) -> anyhow::Result<()> {
 
 async fn serve(args: Serve) -> anyhow::Result<()> {
     let inventory = Arc::new(load_inventory(args.numbers_config.as_deref())?);
+    let tls = args.tls_cert.is_some();
     let carrier = Arc::new(Carrier::load(args.carrier_config.as_deref())?);
     let store = args.db.open().await?;
     let clock: Arc<dyn Clock> = match args.clock {
@@ -253,6 +260,10 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     let server = app::start(
         ServerConfig {
             listen: args.listen,
+            tls: args
+                .tls_cert
+                .zip(args.tls_key)
+                .map(|(cert, key)| switchboard::app::TlsFiles { cert, key }),
             admin_token: args.admin_token,
             inventory,
             carrier,
@@ -262,7 +273,8 @@ async fn serve(args: Serve) -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "Switchboard listening on http://{} ({} store)",
+        "Switchboard listening on {}://{} ({} store)",
+        if tls { "https" } else { "http" },
         server.addr(),
         store.kind()
     );

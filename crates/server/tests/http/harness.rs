@@ -100,6 +100,7 @@ impl TestServer {
         let server = app::start(
             ServerConfig {
                 listen: "127.0.0.1:0".parse().unwrap(),
+                tls: None,
                 admin_token: admin_token.map(str::to_owned),
                 inventory: inventory(),
                 carrier,
