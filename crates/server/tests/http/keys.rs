@@ -184,6 +184,38 @@ async fn credential_matrix(srv: &TestServer) {
             }
         }
     }
+    // Column six: the main account's TaskRouter Workspace. The credentials decide the
+    // account: the main account's own credentials see it; a subaccount's credentials look in
+    // their own account and find nothing (20404); dead credentials are 20003.
+    let ws = srv
+        .post(
+            "/taskrouter/v1/Workspaces",
+            &m,
+            &[("FriendlyName", "main ws")],
+        )
+        .await
+        .body;
+    let ws_path = format!("/taskrouter/v1/Workspaces/{}", ws["sid"].as_str().unwrap());
+    let expect_ws: [(&str, &Creds, u16); 8] = [
+        ("main token", &m, 200),
+        ("main Standard key", &main_std, 200),
+        ("main Main key", &main_main, 200),
+        ("sub token", &sub, 404),
+        ("sub key", &sub_key, 404),
+        ("sibling's key", &sibling_key, 404),
+        ("deleted key", &deleted, 401),
+        ("closed account's key", &closed_key, 401),
+    ];
+    for (name, creds, status) in expect_ws {
+        let r = srv.get(&ws_path, creds).await;
+        assert_eq!(
+            r.status.as_u16(),
+            status,
+            "{name} on the main account's workspace: {}",
+            r.body
+        );
+    }
+
     // The Main key lists the tree; the subaccount's token only itself.
     let tree = srv.get("/2010-04-01/Accounts.json", &main_main).await.body;
     assert_eq!(
