@@ -53,6 +53,18 @@ def test_operator_cli(make_server, store, tmp_path):
     big.api.v2010.accounts.create()
     assert json.loads(cli(db, "show", full["sid"]))["subaccount_limit"] == 3
 
+    # A Main key from the operator CLI manages subaccounts over the API.
+    done = subprocess.run(
+        [str(BIN), "keys", "create", "--account", full["sid"], "--kind", "main", "--database-url", db],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    key = json.loads(done.stdout)
+    assert key["sid"].startswith("SK") and len(key["secret"]) == 32
+    by_key = server.client(username=key["sid"], password=key["secret"], account_sid=full["sid"])
+    cli(db, "update", full["sid"], "--subaccount-limit", "4")
+    assert by_key.api.v2010.accounts.create(friendly_name="by key").owner_account_sid == full["sid"]
+
 
 def test_cli_refuses_bad_input(tmp_path):
     db = new_database("sqlite", tmp_path)
