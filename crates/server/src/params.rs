@@ -241,3 +241,24 @@ mod field_tests {
             .is_err());
     }
 }
+
+/// The `To` of a call or message: present (`missing` otherwise), not one of Twilio's magic
+/// test values (`magic` says what those answer), and valid E.164 (21211).
+pub fn destination(
+    p: &Params,
+    missing: ApiError,
+    magic: impl Fn(&str) -> Option<ApiError>,
+) -> Result<(&str, switchboard_numbering::ParsedNumber), ApiError> {
+    let to = p.get("To").filter(|t| !t.is_empty()).ok_or(missing)?;
+    if let Some(e) = magic(to) {
+        return Err(e);
+    }
+    let parsed = switchboard_numbering::parse_e164(to).ok_or_else(|| {
+        // https://www.twilio.com/docs/errors/21211
+        ApiError::bad_request(
+            21211,
+            format!("The 'To' number {to} is not a valid phone number."),
+        )
+    })?;
+    Ok((to, parsed))
+}

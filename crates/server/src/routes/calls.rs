@@ -139,20 +139,8 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Call>)> {
     let now = state.clock.now_ms();
     // https://www.twilio.com/docs/errors/21201
-    let to = params
-        .get("To")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::bad_request(21201, "No 'To' number is specified"))?;
-    if let Some(e) = magic_to(to) {
-        return Err(e);
-    }
-    let to_number = parse_e164(to).ok_or_else(|| {
-        // https://www.twilio.com/docs/errors/21211
-        ApiError::bad_request(
-            21211,
-            format!("The 'To' number {to} is not a valid phone number."),
-        )
-    })?;
+    let missing = ApiError::bad_request(21201, "No 'To' number is specified");
+    let (to, to_number) = crate::params::destination(&params, missing, magic_to)?;
     // https://www.twilio.com/docs/errors/21213
     let from = params
         .get("From")

@@ -156,20 +156,8 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let now = state.clock.now_ms();
     // https://www.twilio.com/docs/errors/21604
-    let to = params
-        .get("To")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::bad_request(21604, "A 'To' phone number is required."))?;
-    if let Some(e) = magic_to(to) {
-        return Err(e);
-    }
-    let to_number = parse_e164(to).ok_or_else(|| {
-        // https://www.twilio.com/docs/errors/21211
-        ApiError::bad_request(
-            21211,
-            format!("The 'To' number {to} is not a valid phone number."),
-        )
-    })?;
+    let missing = ApiError::bad_request(21604, "A 'To' phone number is required.");
+    let (to, to_number) = crate::params::destination(&params, missing, magic_to)?;
     if to_number.kind == phonenumber::Type::FixedLine {
         // https://www.twilio.com/docs/errors/21614
         return Err(ApiError::bad_request(
