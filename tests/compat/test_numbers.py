@@ -27,7 +27,8 @@ def test_search_and_buy(server):
     assert all(n.phone_number.startswith("+1510") for n in found)
     assert found[0].locality == "Oakland" and found[0].region == "CA"
     assert found[0].capabilities["sms"] is True
-    assert client.available_phone_numbers("US").local.list(contains="510555****", limit=3) is not None
+    patterned = client.available_phone_numbers("US").local.list(contains="510*******", limit=3)
+    assert len(patterned) == 3 and all(n.phone_number.startswith("+1510") for n in patterned)
     gb = client.available_phone_numbers("GB").mobile.list(sms_enabled=True, limit=2)
     assert all(n.iso_country == "GB" for n in gb)
     assert client.available_phone_numbers("DE").local.list(exclude_all_address_required=True) == []

@@ -6,7 +6,7 @@ use switchboard_store::rules::{self, Traffic};
 use switchboard_store::*;
 use tokio_postgres::Row;
 
-use crate::messages::{check_inbound, insert_charge, owned_capabilities};
+use crate::messages::{check_inbound, insert_charge, owned_number};
 use crate::query::{exec, keyset_page, row_opt, rows, Filter, List, Param};
 use crate::{pg_error, pool_error, PostgresStore};
 
@@ -125,22 +125,20 @@ impl CallStore for PostgresStore {
     async fn create_call(&self, new: NewCall) -> Result<CallRecord> {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(pg_error)?;
-        let k = &new.record;
+        let mut k = new.record;
         let account = crate::accounts::load_required(&tx, &k.account_sid, "").await?;
-        let caps = if new.require_from_owned {
-            owned_capabilities(&tx, &k.account_sid, &k.from).await?
-        } else {
-            None
-        };
+        let from = owned_number(&tx, &k.account_sid, &k.from).await?;
         rules::check_outbound(
             &account,
             &k.from,
-            caps.as_ref(),
+            from.as_ref().map(|(_, caps)| caps),
             new.require_from_owned.then_some("voice"),
             new.require_geo_country.as_deref(),
             Traffic::Voice,
         )?;
-        let out = insert(&tx, k).await?;
+        // The call names the account's number it was made from, when it was one.
+        k.phone_number_sid = from.map(|(sid, _)| sid);
+        let out = insert(&tx, &k).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(out)
     }

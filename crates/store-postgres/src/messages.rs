@@ -59,25 +59,28 @@ async fn load(
         .transpose()
 }
 
-/// The capabilities of `number` when it is an in-use number of `account_sid`.
+/// The SID and capabilities of `number` when it is an in-use number of `account_sid`.
 ///
 /// Traffic takes no row locks on the account or the number: thousands of messages a second
 /// share one account row, and shared locks from many transactions on a row are slow in
 /// Postgres (MultiXacts). A message reads the committed state; one that starts as its
 /// account is suspended is ordered before the suspension, as it would be a moment earlier.
-pub(crate) async fn owned_capabilities(
+pub(crate) async fn owned_number(
     c: &impl GenericClient,
     account_sid: &str,
     number: &str,
-) -> Result<Option<NumberCapabilities>> {
+) -> Result<Option<(String, NumberCapabilities)>> {
     let row = row_opt(
         c,
-        "SELECT capabilities FROM incoming_phone_numbers \
+        "SELECT sid, capabilities FROM incoming_phone_numbers \
          WHERE phone_number = $1 AND account_sid = $2 AND status = 'in-use'",
         &[&number, &account_sid],
     )
     .await?;
-    Ok(row.and_then(|r| serde_json::from_str(r.get::<_, &str>(0)).ok()))
+    Ok(row.and_then(|r| {
+        let caps: Option<NumberCapabilities> = serde_json::from_str(r.get::<_, &str>(1)).ok();
+        caps.map(|c| (r.get::<_, String>(0), c))
+    }))
 }
 
 /// An inbound message or call reaches `account_sid` only through a number it owns, and
@@ -87,7 +90,7 @@ pub(crate) async fn check_inbound(
     account_sid: &str,
     to: &str,
 ) -> Result<()> {
-    if owned_capabilities(c, account_sid, to).await?.is_none() {
+    if owned_number(c, account_sid, to).await?.is_none() {
         return Err(RuleViolation::NoSuchNumber.into());
     }
     let account = crate::accounts::load_required(c, account_sid, "").await?;
@@ -188,7 +191,7 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
 impl MessageStore for PostgresStore {
     async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
         // Two round trips: the checks' inputs in one read, then one atomic insert (see
-        // `owned_capabilities` on why traffic takes no row locks).
+        // `owned_number` on why traffic takes no row locks).
         let c = self.pool.get().await.map_err(pool_error)?;
         let m = &new.record;
         let (account, caps) = crate::accounts::load_with_number(&c, &m.account_sid, &m.from)

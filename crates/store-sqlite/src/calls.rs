@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_store::rules::{self, Traffic};
 use switchboard_store::*;
 
-use crate::messages::{check_inbound, insert_charge, owned_capabilities};
+use crate::messages::{check_inbound, insert_charge, owned_number};
 use crate::query::{keyset_page, Filter, List};
 use crate::worker::sql_error;
 use crate::SqliteStore;
@@ -111,22 +111,20 @@ impl CallStore for SqliteStore {
     async fn create_call(&self, new: NewCall) -> Result<CallRecord> {
         self.writer
             .write(move |c| {
-                let k = &new.record;
+                let mut k = new.record;
                 let account = crate::accounts::load_required(c, &k.account_sid)?;
-                let caps = if new.require_from_owned {
-                    owned_capabilities(c, &k.account_sid, &k.from)?
-                } else {
-                    None
-                };
+                let from = owned_number(c, &k.account_sid, &k.from)?;
                 rules::check_outbound(
                     &account,
                     &k.from,
-                    caps.as_ref(),
+                    from.as_ref().map(|(_, caps)| caps),
                     new.require_from_owned.then_some("voice"),
                     new.require_geo_country.as_deref(),
                     Traffic::Voice,
                 )?;
-                insert(c, k)
+                // The call names the account's number it was made from, when it was one.
+                k.phone_number_sid = from.map(|(sid, _)| sid);
+                insert(c, &k)
             })
             .await
     }

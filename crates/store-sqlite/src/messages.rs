@@ -51,26 +51,29 @@ fn load(c: &Connection, account_sid: &str, sid: &str) -> Result<Option<MessageRe
         .map_err(sql_error)
 }
 
-/// The capabilities of `number` when it is an in-use number of `account_sid`.
-pub(crate) fn owned_capabilities(
+/// The SID and capabilities of `number` when it is an in-use number of `account_sid`.
+pub(crate) fn owned_number(
     c: &Connection,
     account_sid: &str,
     number: &str,
-) -> Result<Option<NumberCapabilities>> {
-    let caps: Option<String> = c
+) -> Result<Option<(String, NumberCapabilities)>> {
+    let row: Option<(String, String)> = c
         .prepare_cached(
-            "SELECT capabilities FROM incoming_phone_numbers \
+            "SELECT sid, capabilities FROM incoming_phone_numbers \
              WHERE phone_number = ?1 AND account_sid = ?2 AND status = 'in-use'",
         )
-        .and_then(|mut st| st.query_row([number, account_sid], |r| r.get(0)).optional())
+        .and_then(|mut st| {
+            st.query_row([number, account_sid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .map_err(sql_error)?;
-    Ok(caps.and_then(|c| serde_json::from_str(&c).ok()))
+    Ok(row.and_then(|(sid, caps)| serde_json::from_str(&caps).ok().map(|c| (sid, c))))
 }
 
 /// An inbound message or call reaches `account_sid` only through a number it owns, and
 /// only while it is active.
 pub(crate) fn check_inbound(c: &Connection, account_sid: &str, to: &str) -> Result<()> {
-    if owned_capabilities(c, account_sid, to)?.is_none() {
+    if owned_number(c, account_sid, to)?.is_none() {
         return Err(RuleViolation::NoSuchNumber.into());
     }
     let account = crate::accounts::load_required(c, account_sid)?;
@@ -162,7 +165,7 @@ impl MessageStore for SqliteStore {
                 let m = &new.record;
                 let account = crate::accounts::load_required(c, &m.account_sid)?;
                 let caps = match new.require_from_capability {
-                    Some(_) => owned_capabilities(c, &m.account_sid, &m.from)?,
+                    Some(_) => owned_number(c, &m.account_sid, &m.from)?.map(|(_, caps)| caps),
                     None => None,
                 };
                 rules::check_outbound(

@@ -208,10 +208,6 @@ pub async fn create(
             .carrier
             .scenarios()
             .call_plan(&to_number.e164, timeout, machine_detection.is_some());
-    let phone_number_sid = match state.store.number_by_e164(from).await? {
-        Some(n) if n.account_sid == scope.sid() => Some(n.sid),
-        _ => None,
-    };
     let rate = state
         .carrier
         .rates
@@ -227,7 +223,8 @@ pub async fn create(
         to: to_number.e164.clone(),
         from_formatted: switchboard_numbering::format_national(from),
         to_formatted: to_number.national.clone(),
-        phone_number_sid,
+        // Set by the store from the same read that checks the number.
+        phone_number_sid: None,
         caller_name: None,
         forwarded_from: None,
         answered_by: plan.answered_by.clone(),
