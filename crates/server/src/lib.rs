@@ -18,3 +18,4 @@ pub mod operator;
 pub mod paging;
 pub mod params;
 pub mod routes;
+pub mod webhooks;
