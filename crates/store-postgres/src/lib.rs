@@ -11,6 +11,7 @@ mod keys;
 mod messages;
 mod migrate;
 mod query;
+mod webhooks;
 mod workspaces;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};

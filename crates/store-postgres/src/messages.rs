@@ -126,7 +126,8 @@ pub(crate) async fn insert_charge(
     .map(drop)
 }
 
-/// The message and its charge in one statement: atomic on its own, one round trip.
+/// The message, its charge and its webhooks in one statement: atomic on its own, one
+/// round trip.
 async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
     let m = &new.record;
     let media =
@@ -134,6 +135,12 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     let category = new.charge.as_ref().map(|c| c.category.clone());
     let amount = new.charge.as_ref().map(|c| c.amount.clone());
     let charged_at = m.sent_at.unwrap_or(m.date_created);
+    let w = &new.webhooks;
+    let urls: Vec<&str> = w.iter().map(|w| w.url.as_str()).collect();
+    let methods: Vec<&str> = w.iter().map(|w| w.method.as_str()).collect();
+    let params: Vec<&str> = w.iter().map(|w| w.params.as_str()).collect();
+    let dues: Vec<i64> = w.iter().map(|w| w.due_at).collect();
+    let tokens: Vec<&str> = w.iter().map(|w| w.idempotency_token.as_str()).collect();
     let st = c
         .prepare_cached(
             "WITH m AS (INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
@@ -143,7 +150,11 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
              $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING seq), \
              ch AS (INSERT INTO charges (account_sid, category, resource_sid, amount, currency, \
              description, idempotency_key, charged_at) SELECT $2, $23, $1, $24, 'USD', $23, $1, $25 \
-             WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING) \
+             WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING), \
+             wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
+             idempotency_token, next_attempt_at) SELECT $2, $1, u.url, u.method, u.params, u.due, \
+             u.tok, u.due FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], \
+             $30::text[]) AS u(url, method, params, due, tok)) \
              SELECT seq FROM m",
         )
         .await
@@ -177,6 +188,11 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
                 &category,
                 &amount,
                 &charged_at,
+                &urls,
+                &methods,
+                &params,
+                &dues,
+                &tokens,
             ],
         )
         .await
@@ -309,6 +325,8 @@ impl MessageStore for PostgresStore {
             &[&sid],
         )
         .await?;
+        // Its later status callbacks report a course it no longer takes.
+        crate::webhooks::drop_future(&tx, sid, now).await?;
         let out = load(&tx, account_sid, sid, "")
             .await?
             .ok_or(StoreError::NotFound)?;

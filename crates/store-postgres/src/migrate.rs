@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_workspaces",
         include_str!("../migrations/0005_workspaces.sql"),
     ),
+    (
+        6,
+        "0006_webhooks",
+        include_str!("../migrations/0006_webhooks.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

@@ -15,6 +15,7 @@ mod keys;
 mod messages;
 mod migrate;
 mod query;
+mod webhooks;
 mod worker;
 mod workspaces;
 

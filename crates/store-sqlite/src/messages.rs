@@ -154,6 +154,7 @@ fn insert(c: &Connection, new: &NewMessage) -> Result<MessageRecord> {
         let at = m.sent_at.unwrap_or(m.date_created);
         insert_charge(c, &m.account_sid, charge, &m.sid, &m.sid, at)?;
     }
+    crate::webhooks::insert_webhooks(c, &new.webhooks)?;
     Ok(MessageRecord { seq, ..m.clone() })
 }
 
@@ -271,6 +272,8 @@ impl MessageStore for SqliteStore {
                 c.prepare_cached("DELETE FROM charges WHERE idempotency_key = ?1")
                     .and_then(|mut st| st.execute([&s]))
                     .map_err(sql_error)?;
+                // Its later status callbacks report a course it no longer takes.
+                crate::webhooks::drop_future(c, &s, now)?;
                 load(c, &a, &s)?.ok_or(StoreError::NotFound)
             })
             .await

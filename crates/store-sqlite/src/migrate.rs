@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_workspaces",
         include_str!("../migrations/0005_workspaces.sql"),
     ),
+    (
+        6,
+        "0006_webhooks",
+        include_str!("../migrations/0006_webhooks.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod paging;
 pub mod rules;
 pub mod testsuite;
+pub mod webhooks;
 pub mod workspaces;
 
 use async_trait::async_trait;
@@ -30,6 +31,7 @@ pub use incoming_phone_numbers::*;
 pub use keys::*;
 pub use messages::*;
 pub use paging::{PageRequest, PageSlice};
+pub use webhooks::*;
 pub use workspaces::*;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -37,6 +39,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Tables whose rows belong to an account (column `account_sid`), children first: purging
 /// an account deletes from each, then the account. A new resource's table is added here.
 pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
+    "webhooks",
     "charges",
     "messages",
     "calls",
@@ -55,6 +58,7 @@ pub trait Store:
     + CallStore
     + KeyStore
     + WorkspaceStore
+    + WebhookStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

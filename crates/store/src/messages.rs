@@ -124,6 +124,8 @@ pub struct NewMessage {
     pub require_geo_country: Option<String>,
     /// Outbound: the account must be active. Inbound: the owner of `to` must be.
     pub charge: Option<NewCharge>,
+    /// Its status callbacks, queued with it.
+    pub webhooks: Vec<crate::NewWebhook>,
 }
 
 #[derive(Debug, Clone, Default)]

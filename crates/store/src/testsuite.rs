@@ -1113,7 +1113,154 @@ fn outbound(record: MessageRecord) -> NewMessage {
             category: "sms-outbound".into(),
             amount: "0.0079".into(),
         }),
+        webhooks: vec![],
     }
+}
+
+fn webhook(account: &str, resource: &str, due_at: i64, n: u32) -> NewWebhook {
+    NewWebhook {
+        account_sid: account.into(),
+        resource_sid: resource.into(),
+        url: "http://127.0.0.1:9/status".into(),
+        method: "POST".into(),
+        params: format!("SequenceNumber={n}"),
+        due_at,
+        idempotency_token: format!("{resource}-{n}"),
+    }
+}
+
+pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    store
+        .purchase_number(new_number(&main.sid, "+14155550170", "none", "US", 0))
+        .await
+        .unwrap();
+    // A message's callbacks are written with it, and only with it.
+    let record = message(&main.sid, "+14155550170", "+16518675310", 10_000);
+    let sid = record.sid.clone();
+    let mut new = outbound(record);
+    new.webhooks = vec![
+        webhook(&main.sid, &sid, 12_000, 0),
+        webhook(&main.sid, &sid, 14_000, 1),
+    ];
+    store.create_message(new.clone()).await.unwrap();
+    assert_eq!(store.webhooks_of(&sid).await.unwrap().len(), 2);
+    let mut refused = new.clone();
+    refused.record.sid = switchboard_wire::sid::new_sid("SM");
+    refused.record.from = "+14155550199".into();
+    refused.webhooks[0].resource_sid = refused.record.sid.clone();
+    assert!(store.create_message(refused.clone()).await.is_err());
+    assert!(store
+        .webhooks_of(&refused.record.sid)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Nothing is due before its event; the second waits for the first.
+    assert!(store
+        .lease_webhooks(11_999, 1000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let leased = store.lease_webhooks(20_000, 1000, 10).await.unwrap();
+    assert_eq!(leased.len(), 1, "one at a time per resource");
+    assert_eq!((leased[0].webhook.due_at, leased[0].attempts), (12_000, 1));
+    // Leased: not leased again until the lease ends.
+    assert!(store
+        .lease_webhooks(20_500, 1000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let again = store.lease_webhooks(21_000, 1000, 10).await.unwrap();
+    assert_eq!((again[0].id, again[0].attempts), (leased[0].id, 2));
+    store
+        .finish_webhook(
+            again[0].id,
+            WebhookOutcome::Retry {
+                at: 30_000,
+                error: "connection refused".into(),
+            },
+            21_100,
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .lease_webhooks(29_999, 1000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let third = store.lease_webhooks(30_000, 1000, 10).await.unwrap();
+    assert_eq!(third[0].attempts, 3);
+    store
+        .finish_webhook(third[0].id, WebhookOutcome::Delivered, 30_001)
+        .await
+        .unwrap();
+    // Finishing twice changes nothing.
+    store
+        .finish_webhook(
+            third[0].id,
+            WebhookOutcome::Failed {
+                error: "late".into(),
+            },
+            30_002,
+        )
+        .await
+        .unwrap();
+    let next = store.lease_webhooks(30_002, 1000, 10).await.unwrap();
+    assert_eq!(next[0].webhook.params, "SequenceNumber=1");
+    store
+        .finish_webhook(
+            next[0].id,
+            WebhookOutcome::Failed {
+                error: "500".into(),
+            },
+            30_003,
+        )
+        .await
+        .unwrap();
+    let states: Vec<String> = store
+        .webhooks_of(&sid)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(states, ["delivered", "failed"]);
+
+    // Future webhooks of a resource can be dropped; past and finished ones stay.
+    let call = "CA00000000000000000000000000000001";
+    store
+        .enqueue_webhooks(vec![
+            webhook(&main.sid, call, 1_000, 0),
+            webhook(&main.sid, call, 5_000, 1),
+            webhook(&main.sid, call, 9_000, 2),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(store.drop_future_webhooks(call, 5_000).await.unwrap(), 1);
+    assert_eq!(store.webhooks_of(call).await.unwrap().len(), 2);
+
+    // Concurrent leases never hand one webhook to two senders.
+    let many: Vec<NewWebhook> = (0..40)
+        .map(|i| webhook(&main.sid, &format!("SM{i:032}"), 1_000, 0))
+        .collect();
+    store.enqueue_webhooks(many).await.unwrap();
+    let (a, b) = futures_util::future::join(
+        store.lease_webhooks(100_000, 60_000, 25),
+        store.lease_webhooks(100_000, 60_000, 25),
+    )
+    .await;
+    let mut ids: Vec<i64> = a
+        .unwrap()
+        .iter()
+        .chain(b.unwrap().iter())
+        .map(|w| w.id)
+        .collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "no webhook leased twice");
+    assert_eq!(total, 41, "40 new and the first of the call's two pending");
 }
 
 pub async fn messages_are_checked_stored_and_charged(store: &dyn Store) {
@@ -1586,6 +1733,7 @@ pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
             category: "sms-inbound".into(),
             amount: "0.0079".into(),
         }),
+        webhooks: vec![],
     };
     let got = store.receive_message(inbound.clone()).await.unwrap();
     assert_eq!(got.status_at(10), "received");
@@ -1797,6 +1945,7 @@ macro_rules! store_suite {
             inbound_traffic_goes_to_active_owners,
             keys_are_scoped_renamed_and_deleted,
             workspaces_belong_to_one_account,
+            webhooks_are_queued_with_their_event_and_leased_in_order,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

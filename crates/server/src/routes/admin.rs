@@ -342,6 +342,7 @@ pub async fn inbound_message(
             category: if is_mms { "mms-inbound" } else { "sms-inbound" }.into(),
             amount: cost.to_string(),
         }),
+        webhooks: vec![],
     };
     let m = state
         .store

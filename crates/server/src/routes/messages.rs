@@ -286,6 +286,7 @@ pub async fn create(
             .into(),
             amount: cost.to_string(),
         }),
+        webhooks: vec![],
     };
     let created = state.store.create_message(new).await.map_err(|e| match e {
         StoreError::Rule(RuleViolation::FromNotOwned) => from_not_owned(from),

@@ -46,7 +46,11 @@ mod tests {
             ("Caller", "+14158675309"),
         ]);
         assert_eq!(
-            sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", &params),
+            sign(
+                "12345",
+                "https://mycompany.com/myapp.php?foo=1&bar=2",
+                &params
+            ),
             "RSOYDt4T1cUTdK1PDd93/VVr8B8="
         );
     }
@@ -62,7 +66,11 @@ mod tests {
             ("Caller", "+14158675309"),
         ]);
         assert_eq!(
-            sign("12345", "https://MyCompany.com/myapp.php?foo=1&bar=2", &params),
+            sign(
+                "12345",
+                "https://MyCompany.com/myapp.php?foo=1&bar=2",
+                &params
+            ),
             "g9IN/x4Cft2g517EjYvEvM/W7LU="
         );
     }

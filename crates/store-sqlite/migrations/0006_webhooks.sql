@@ -1,0 +1,20 @@
+-- The webhook queue (see switchboard_store::webhooks): one row per webhook, written with
+-- the event it reports. state: pending, delivered, failed.
+CREATE TABLE webhooks (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_sid       TEXT    NOT NULL,
+    resource_sid      TEXT    NOT NULL,
+    url               TEXT    NOT NULL,
+    method            TEXT    NOT NULL,
+    params            TEXT    NOT NULL,
+    due_at            INTEGER NOT NULL,
+    idempotency_token TEXT    NOT NULL,
+    state             TEXT    NOT NULL DEFAULT 'pending',
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER NOT NULL,
+    last_error        TEXT,
+    finished_at       INTEGER
+);
+CREATE INDEX webhooks_pending ON webhooks (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhooks_resource ON webhooks (resource_sid, id);
+CREATE INDEX webhooks_account ON webhooks (account_sid);
