@@ -1,5 +1,6 @@
 //! Background work that becomes due with time: charges of ended calls, numbers' monthly
-//! charges, and deleting closed subaccounts 30 days after closure. A loop runs it every second on the server's clock; the admin clock
+//! charges, deleting closed subaccounts 30 days after closure, and sending due webhooks
+//! (every 100 ms, so callbacks follow their events closely). A loop runs it every second on the server's clock; the admin clock
 //! advance runs it before answering, so manual-clock users see its effect at once.
 //!
 //! Every step is idempotent and keyed on stored times, so several instances on one Postgres
@@ -14,10 +15,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
+use crate::webhooks::sender::Sender;
 
 pub struct Jobs {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    webhooks: Sender,
 }
 
 /// What one run did.
@@ -26,11 +29,17 @@ pub struct DueReport {
     pub call_charges: u64,
     pub number_charges: u64,
     pub purged_subaccounts: u64,
+    pub webhooks_delivered: u64,
 }
 
 impl Jobs {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Jobs { store, clock }
+        let webhooks = Sender::new(store.clone(), clock.clone());
+        Jobs {
+            store,
+            clock,
+            webhooks,
+        }
     }
 
     /// Run everything due at the clock's current time.
@@ -45,10 +54,12 @@ impl Jobs {
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
+        let webhooks_delivered = self.webhooks.deliver_due().await?;
         Ok(DueReport {
             call_charges,
             number_charges,
             purged_subaccounts: purged,
+            webhooks_delivered,
         })
     }
 
@@ -57,11 +68,18 @@ impl Jobs {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut hooks = tokio::time::interval(Duration::from_millis(100));
+            hooks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = tick.tick() => {
                         if let Err(e) = self.run_due().await {
                             tracing::warn!(error = %e, "background work failed; retrying");
+                        }
+                    }
+                    _ = hooks.tick() => {
+                        if let Err(e) = self.webhooks.deliver_due().await {
+                            tracing::warn!(error = %e, "webhook delivery failed; retrying");
                         }
                     }
                     _ = shutdown.changed() => break,

@@ -274,6 +274,7 @@ pub async fn create(
         redacted_at: None,
     };
     let new = NewMessage {
+        webhooks: crate::webhooks::message_status_callbacks(&record),
         record,
         require_from_capability: Some(if is_mms { "mms" } else { "sms" }),
         require_geo_country: Some(to_number.iso_country.clone()),
@@ -286,7 +287,6 @@ pub async fn create(
             .into(),
             amount: cost.to_string(),
         }),
-        webhooks: vec![],
     };
     let created = state.store.create_message(new).await.map_err(|e| match e {
         StoreError::Rule(RuleViolation::FromNotOwned) => from_not_owned(from),

@@ -13,3 +13,4 @@ mod numbers;
 mod paging;
 mod taskrouter;
 mod traffic;
+mod webhooks;

@@ -1,0 +1,297 @@
+//! Webhooks on a loopback receiver: status callbacks of messages arrive signed, in order,
+//! with Twilio's headers; a failing app gets retries with the same idempotency token, and a
+//! dead one gets up to five attempts.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode as AxumStatus, Uri};
+use reqwest::{Method, StatusCode};
+use switchboard::webhooks::signature;
+
+use crate::harness::*;
+
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    headers: HeaderMap,
+    params: Vec<(String, String)>,
+}
+
+impl Received {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+#[derive(Clone, Default)]
+struct Receiver {
+    seen: Arc<Mutex<Vec<Received>>>,
+    /// Answer 500 to this many requests first.
+    fail_first: Arc<AtomicUsize>,
+}
+
+async fn record(
+    State(rx): State<Receiver>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: String,
+) -> AxumStatus {
+    let params = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    rx.seen.lock().unwrap().push(Received {
+        path: uri.to_string(),
+        headers,
+        params,
+    });
+    let failing = rx
+        .fail_first
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if failing {
+        AxumStatus::INTERNAL_SERVER_ERROR
+    } else {
+        AxumStatus::NO_CONTENT
+    }
+}
+
+/// A receiver on a loopback port; returns it and its base URL.
+async fn receiver() -> (Receiver, String) {
+    let rx = Receiver::default();
+    let app = axum::Router::new().fallback(record).with_state(rx.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (rx, base)
+}
+
+impl Receiver {
+    /// Wait (briefly: delivery follows the clock advance) until `n` requests arrived.
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        for _ in 0..100 {
+            let seen = self.seen.lock().unwrap().clone();
+            if seen.len() >= n {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn advance(srv: &TestServer, seconds: i64) {
+    let r = srv
+        .admin(
+            Method::POST,
+            "/admin/v1/Clock",
+            &[("Advance", &seconds.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn sub_with_number(srv: &TestServer) -> (Creds, String) {
+    let sub = srv.subaccount(&srv.main, "customer").await;
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json", sub.sid),
+            &sub,
+            &[("AreaCode", "415")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let number = r.body["phone_number"].as_str().unwrap().to_owned();
+    (sub, number)
+}
+
+async fn send(srv: &TestServer, sub: &Creds, from: &str, to: &str, callback: &str) -> String {
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Messages.json", sub.sid),
+            &srv.main,
+            &[
+                ("To", to),
+                ("From", from),
+                ("Body", "Ahoy"),
+                ("StatusCallback", callback),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["sid"].as_str().unwrap().to_owned()
+}
+
+async fn message_callbacks_arrive_signed_and_in_order(srv: &TestServer) {
+    let (rx, base) = receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    let url = format!("{base}/status?customer=42");
+    let sid = send(srv, &sub, &number, "+16518675310", &url).await;
+    assert!(rx.wait_for(1).await.is_empty(), "nothing before the event");
+    advance(srv, 10).await;
+    let seen = rx.wait_for(2).await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let statuses: Vec<_> = seen.iter().map(|r| r.param("MessageStatus")).collect();
+    assert_eq!(statuses, [Some("sent"), Some("delivered")]);
+    for r in &seen {
+        assert_eq!(r.path, "/status?customer=42");
+        assert_eq!(r.param("MessageSid"), Some(sid.as_str()));
+        assert_eq!(r.param("AccountSid"), Some(sub.sid.as_str()));
+        assert_eq!(r.param("From"), Some(number.as_str()));
+        assert_eq!(r.param("To"), Some("+16518675310"));
+        assert_eq!(r.param("ApiVersion"), Some("2010-04-01"));
+        assert_eq!(
+            r.header("content-type"),
+            "application/x-www-form-urlencoded"
+        );
+        assert!(r.header("user-agent").starts_with("TwilioProxy/"));
+        assert!(!r.header("i-twilio-idempotency-token").is_empty());
+        // Signed with the owning subaccount's token, not the main account's.
+        assert_eq!(
+            r.header("x-twilio-signature"),
+            signature::sign(&sub.token, &url, &r.params)
+        );
+        assert_ne!(
+            r.header("x-twilio-signature"),
+            signature::sign(&srv.main.token, &url, &r.params)
+        );
+    }
+    assert_ne!(
+        seen[0].header("i-twilio-idempotency-token"),
+        seen[1].header("i-twilio-idempotency-token")
+    );
+
+    // An undelivered message (a carrier scenario) reports its ErrorCode.
+    let r = srv
+        .admin(
+            Method::POST,
+            "/admin/v1/Scenarios",
+            &[("To", "+16518675399"), ("MessageOutcome", "undelivered")],
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    send(srv, &sub, &number, "+16518675399", &url).await;
+    advance(srv, 10).await;
+    let seen = rx.wait_for(4).await;
+    assert_eq!(seen[3].param("MessageStatus"), Some("undelivered"));
+    assert!(seen[3].param("ErrorCode").is_some());
+    assert!(seen[2].param("ErrorCode").is_none());
+}
+
+async fn failing_apps_get_retries_then_give_up(srv: &TestServer) {
+    let (rx, base) = receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    rx.fail_first.store(2, Ordering::SeqCst);
+    let url = format!("{base}/flaky");
+    let sid = send(srv, &sub, &number, "+16518675310", &url).await;
+    advance(srv, 2).await; // `sent` is due: first attempt fails
+    assert_eq!(rx.wait_for(1).await.len(), 1);
+    advance(srv, 1).await; // retry after 1 s: fails again
+    assert_eq!(rx.wait_for(2).await.len(), 2);
+    advance(srv, 1).await; // the next retry waits 2 s
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rx.seen.lock().unwrap().len(), 2, "backoff doubles");
+    advance(srv, 1).await; // delivered; then `delivered` (due at 4 s) follows
+    let seen = rx.wait_for(4).await;
+    let tokens: Vec<_> = seen
+        .iter()
+        .map(|r| r.header("i-twilio-idempotency-token").to_owned())
+        .collect();
+    assert_eq!(tokens[0], tokens[1]);
+    assert_eq!(tokens[1], tokens[2]);
+    assert_ne!(tokens[2], tokens[3]);
+    let statuses: Vec<_> = seen.iter().map(|r| r.param("MessageStatus")).collect();
+    assert_eq!(
+        statuses,
+        [Some("sent"), Some("sent"), Some("sent"), Some("delivered")]
+    );
+    let states: Vec<String> = srv
+        .store
+        .webhooks_of(&sid)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(states, ["delivered", "delivered"]);
+
+    // Nobody listening: five attempts, then the webhook is failed and the next one goes.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/gone", l.local_addr().unwrap())
+    };
+    let sid = send(srv, &sub, &number, "+16518675310", &dead).await;
+    // Each advance makes one attempt per due webhook: 5 for the first, then 5 more.
+    for _ in 0..10 {
+        advance(srv, 20).await;
+    }
+    let hooks = srv.store.webhooks_of(&sid).await.unwrap();
+    let summary: Vec<(i64, &str)> = hooks
+        .iter()
+        .map(|(w, s)| (w.attempts, s.as_str()))
+        .collect();
+    assert_eq!(summary, [(5, "failed"), (5, "failed")]);
+}
+
+async fn a_canceled_scheduled_message_sends_no_more_callbacks(srv: &TestServer) {
+    let (rx, base) = receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    let url = format!("{base}/status");
+    let send_at = chrono::DateTime::from_timestamp_millis(
+        srv.store
+            .account(&sub.sid)
+            .await
+            .unwrap()
+            .unwrap()
+            .date_created
+            + 3_600_000,
+    )
+    .unwrap()
+    .to_rfc3339();
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Messages.json", sub.sid),
+            &srv.main,
+            &[
+                ("To", "+16518675310"),
+                ("From", &number),
+                ("Body", "Later"),
+                ("StatusCallback", &url),
+                ("SendAt", &send_at),
+                ("ScheduleType", "fixed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["status"], "scheduled");
+    let sid = r.body["sid"].as_str().unwrap().to_owned();
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Messages/{sid}.json", sub.sid),
+            &srv.main,
+            &[("Status", "canceled")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    advance(srv, 7200).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(rx.seen.lock().unwrap().is_empty());
+    assert!(srv.store.webhooks_of(&sid).await.unwrap().is_empty());
+}
+
+crate::both_stores!(
+    message_callbacks_arrive_signed_and_in_order,
+    failing_apps_get_retries_then_give_up,
+    a_canceled_scheduled_message_sends_no_more_callbacks,
+);
