@@ -18,3 +18,5 @@ CREATE TABLE webhooks (
 CREATE INDEX webhooks_pending ON webhooks (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX webhooks_resource ON webhooks (resource_sid, id);
 CREATE INDEX webhooks_account ON webhooks (account_sid);
+-- A webhook's token names its event: queueing an event twice keeps one.
+CREATE UNIQUE INDEX webhooks_token ON webhooks (idempotency_token);

@@ -139,6 +139,7 @@ impl CallStore for PostgresStore {
         // The call names the account's number it was made from, when it was one.
         k.phone_number_sid = from.map(|(sid, _)| sid);
         let out = insert(&tx, &k).await?;
+        crate::webhooks::insert_webhooks(&tx, &new.webhooks).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(out)
     }
@@ -148,6 +149,7 @@ impl CallStore for PostgresStore {
         let tx = c.transaction().await.map_err(pg_error)?;
         check_inbound(&tx, &new.record.account_sid, &new.record.to).await?;
         let out = insert(&tx, &new.record).await?;
+        crate::webhooks::insert_webhooks(&tx, &new.webhooks).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(out)
     }
@@ -206,6 +208,7 @@ impl CallStore for PostgresStore {
         end: Option<CallEnd>,
         config: Option<CallConfig>,
         now: i64,
+        callbacks: CallCallbacks,
     ) -> Result<CallRecord> {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(pg_error)?;
@@ -237,6 +240,12 @@ impl CallStore for PostgresStore {
             ],
         )
         .await?;
+        crate::webhooks::drop_future(&tx, sid, now).await?;
+        let hooks: Vec<NewWebhook> = callbacks(&k)
+            .into_iter()
+            .filter(|w| w.due_at >= now)
+            .collect();
+        crate::webhooks::insert_webhooks(&tx, &hooks).await?;
         tx.commit().await.map_err(pg_error)?;
         Ok(k)
     }

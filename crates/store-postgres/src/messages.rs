@@ -154,7 +154,7 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
              wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
              idempotency_token, next_attempt_at) SELECT $2, $1, u.url, u.method, u.params, u.due, \
              u.tok, u.due FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], \
-             $30::text[]) AS u(url, method, params, due, tok)) \
+             $30::text[]) AS u(url, method, params, due, tok) ON CONFLICT (idempotency_token) DO NOTHING) \
              SELECT seq FROM m",
         )
         .await

@@ -31,6 +31,29 @@ fn record(r: &Row) -> (WebhookRecord, String) {
     )
 }
 
+/// Queue `webhooks` in the caller's transaction.
+pub(crate) async fn insert_webhooks(c: &impl GenericClient, webhooks: &[NewWebhook]) -> Result<()> {
+    for w in webhooks {
+        exec(
+            c,
+            "INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
+             idempotency_token, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
+             ON CONFLICT (idempotency_token) DO NOTHING",
+            &[
+                &w.account_sid,
+                &w.resource_sid,
+                &w.url,
+                &w.method,
+                &w.params,
+                &w.due_at,
+                &w.idempotency_token,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Drop a resource's pending webhooks due after `after`, in the caller's transaction.
 pub(crate) async fn drop_future(
     c: &impl GenericClient,
@@ -50,23 +73,7 @@ impl WebhookStore for PostgresStore {
     async fn enqueue_webhooks(&self, webhooks: Vec<NewWebhook>) -> Result<()> {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(crate::pg_error)?;
-        for w in &webhooks {
-            exec(
-                &tx,
-                "INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-                 idempotency_token, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
-                &[
-                    &w.account_sid,
-                    &w.resource_sid,
-                    &w.url,
-                    &w.method,
-                    &w.params,
-                    &w.due_at,
-                    &w.idempotency_token,
-                ],
-            )
-            .await?;
-        }
+        insert_webhooks(&tx, &webhooks).await?;
         tx.commit().await.map_err(crate::pg_error)
     }
 

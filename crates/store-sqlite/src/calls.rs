@@ -124,6 +124,7 @@ impl CallStore for SqliteStore {
                 )?;
                 // The call names the account's number it was made from, when it was one.
                 k.phone_number_sid = from.map(|(sid, _)| sid);
+                crate::webhooks::insert_webhooks(c, &new.webhooks)?;
                 insert(c, &k)
             })
             .await
@@ -133,6 +134,7 @@ impl CallStore for SqliteStore {
         self.writer
             .write(move |c| {
                 check_inbound(c, &new.record.account_sid, &new.record.to)?;
+                crate::webhooks::insert_webhooks(c, &new.webhooks)?;
                 insert(c, &new.record)
             })
             .await
@@ -195,6 +197,7 @@ impl CallStore for SqliteStore {
         end: Option<CallEnd>,
         config: Option<CallConfig>,
         now: i64,
+        callbacks: CallCallbacks,
     ) -> Result<CallRecord> {
         let (a, s) = (account_sid.to_owned(), sid.to_owned());
         self.writer
@@ -218,6 +221,10 @@ impl CallStore for SqliteStore {
                     st.execute(params![s, k.answered_at, k.ringing_at, k.ends_at, k.final_status, cfg, now])
                 })
                 .map_err(sql_error)?;
+                crate::webhooks::drop_future(c, &s, now)?;
+                let hooks: Vec<NewWebhook> =
+                    callbacks(&k).into_iter().filter(|w| w.due_at >= now).collect();
+                crate::webhooks::insert_webhooks(c, &hooks)?;
                 Ok(k)
             })
             .await

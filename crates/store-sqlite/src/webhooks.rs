@@ -37,7 +37,8 @@ pub(crate) fn insert_webhooks(c: &Connection, webhooks: &[NewWebhook]) -> Result
     let mut st = c
         .prepare_cached(
             "INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-             idempotency_token, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
+             idempotency_token, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6) \
+             ON CONFLICT (idempotency_token) DO NOTHING",
         )
         .map_err(sql_error)?;
     for w in webhooks {

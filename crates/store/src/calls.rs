@@ -137,7 +137,14 @@ pub struct NewCall {
     pub require_from_owned: bool,
     /// Outbound: the destination country, checked against the tree's voice permissions.
     pub require_geo_country: Option<String>,
+    /// Its status callbacks, queued with it.
+    pub webhooks: Vec<crate::NewWebhook>,
 }
+
+/// Builds a call's status callbacks from its record; an update that changes the call's
+/// course or callback settings queues them again from the update on (see
+/// [`CallStore::update_call`]).
+pub type CallCallbacks = fn(&CallRecord) -> Vec<crate::NewWebhook>;
 
 /// `Status` changes the API allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,7 +187,9 @@ pub trait CallStore: Send + Sync + 'static {
     ) -> Result<PageSlice<CallRecord>>;
 
     /// End a live call at `now` ([`crate::RuleViolation::CallNotLive`] when it has ended, or
-    /// for `Canceled`, when it was answered), and/or change its URL, method or TwiML.
+    /// for `Canceled`, when it was answered), and/or change its configuration. In the same
+    /// transaction, its pending status callbacks due after `now` are replaced by those
+    /// `callbacks` builds from the updated call, due from `now` on.
     async fn update_call(
         &self,
         account_sid: &str,
@@ -188,6 +197,7 @@ pub trait CallStore: Send + Sync + 'static {
         end: Option<CallEnd>,
         config: Option<CallConfig>,
         now: i64,
+        callbacks: CallCallbacks,
     ) -> Result<CallRecord>;
 
     /// Delete an ended call.

@@ -1496,8 +1496,14 @@ pub fn call(account: &str, from: &str, to: &str, now: i64) -> CallRecord {
     }
 }
 
+/// A callback at the call's end (the test's stand-in for the server's builder).
+fn end_callback(k: &CallRecord) -> Vec<NewWebhook> {
+    vec![webhook(&k.account_sid, &k.sid, k.ends_at, 9)]
+}
+
 fn outbound_call(record: CallRecord) -> NewCall {
     NewCall {
+        webhooks: end_callback(&record),
         record,
         require_from_owned: true,
         require_geo_country: Some("US".into()),
@@ -1558,7 +1564,14 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
         .await
         .unwrap();
     let ended = store
-        .update_call(&s.sid, &long.sid, Some(CallEnd::Completed), None, 68_000)
+        .update_call(
+            &s.sid,
+            &long.sid,
+            Some(CallEnd::Completed),
+            None,
+            68_000,
+            end_callback,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -1566,8 +1579,24 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
         ("completed", Some(61))
     );
     assert_eq!(ended.price_at(68_000).as_deref(), Some("-0.02800"));
+    // Its end callback moved with its end, in the same write.
+    let hooks = store.webhooks_of(&long.sid).await.unwrap();
+    assert_eq!(
+        hooks
+            .iter()
+            .map(|(w, s)| (w.webhook.due_at, s.as_str()))
+            .collect::<Vec<_>>(),
+        [(68_000, "pending")]
+    );
     let r = store
-        .update_call(&s.sid, &long.sid, Some(CallEnd::Completed), None, 69_000)
+        .update_call(
+            &s.sid,
+            &long.sid,
+            Some(CallEnd::Completed),
+            None,
+            69_000,
+            end_callback,
+        )
         .await;
     assert_eq!(rule_of(r), RuleViolation::CallNotLive);
     // Cancel before answer: no start, no price.
@@ -1581,7 +1610,14 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
         .await
         .unwrap();
     let r = store
-        .update_call(&s.sid, &ringing.sid, Some(CallEnd::Canceled), None, 3000)
+        .update_call(
+            &s.sid,
+            &ringing.sid,
+            Some(CallEnd::Canceled),
+            None,
+            3000,
+            end_callback,
+        )
         .await
         .unwrap();
     assert_eq!((r.status_at(3000), r.price_at(3000)), ("canceled", None));
@@ -1597,7 +1633,14 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
     assert_eq!(
         rule_of(
             store
-                .update_call(&s.sid, &answered.sid, Some(CallEnd::Canceled), None, 8000)
+                .update_call(
+                    &s.sid,
+                    &answered.sid,
+                    Some(CallEnd::Canceled),
+                    None,
+                    8000,
+                    end_callback
+                )
                 .await
         ),
         RuleViolation::CallNotLive
@@ -1743,6 +1786,7 @@ pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
         record: c,
         require_from_owned: false,
         require_geo_country: None,
+        webhooks: vec![],
     };
     store.receive_call(call_in.clone()).await.unwrap();
     store

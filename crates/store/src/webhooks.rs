@@ -25,7 +25,8 @@ pub struct NewWebhook {
     pub params: String,
     /// When it may be sent first (ms): the time of the event it reports.
     pub due_at: i64,
-    /// Sent as `I-Twilio-Idempotency-Token`; unchanged across retries.
+    /// Sent as `I-Twilio-Idempotency-Token`; unchanged across retries. Names the event
+    /// (unique): queueing the same event again keeps the first.
     pub idempotency_token: String,
 }
 

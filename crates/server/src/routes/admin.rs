@@ -261,6 +261,7 @@ pub async fn inbound_call(
         date_updated: now,
     };
     let new = NewCall {
+        webhooks: crate::webhooks::call_status_callbacks(&record),
         record,
         require_from_owned: false,
         require_geo_country: None,

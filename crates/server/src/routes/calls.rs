@@ -243,6 +243,7 @@ pub async fn create(
         date_updated: now,
     };
     let new = NewCall {
+        webhooks: crate::webhooks::call_status_callbacks(&record),
         record,
         require_from_owned: true,
         require_geo_country: Some(to_number.iso_country.clone()),
@@ -385,7 +386,14 @@ pub async fn update(
     }
     let k = state
         .store
-        .update_call(scope.sid(), &sid, end, config, now)
+        .update_call(
+            scope.sid(),
+            &sid,
+            end,
+            config,
+            now,
+            crate::webhooks::call_status_callbacks,
+        )
         .await
         .map_err(not_live)?;
     Ok(Json(to_wire(&k, now)))

@@ -5,7 +5,8 @@
 pub mod sender;
 pub mod signature;
 
-use switchboard_store::{MessageRecord, NewWebhook};
+use switchboard_store::{CallRecord, MessageRecord, NewWebhook};
+use switchboard_wire::date::rfc2822;
 
 /// Form-encode `params` in the order given.
 pub fn encode(params: &[(&str, &str)]) -> String {
@@ -61,6 +62,88 @@ pub fn message_status_callbacks(m: &MessageRecord) -> Vec<NewWebhook> {
                 params: encode(&params),
                 due_at: at,
                 idempotency_token: format!("{}-{n}-{status}", m.sid),
+            }
+        })
+        .collect()
+}
+
+/// The status callbacks of a call with a `StatusCallback`: one per event of its course that
+/// `StatusCallbackEvent` names (`initiated`, `ringing`, `answered`, `completed`; only
+/// `completed` when none is named), sent with `StatusCallbackMethod` (default POST).
+/// `SequenceNumber` counts the callbacks sent for the call, from 0.
+pub fn call_status_callbacks(k: &CallRecord) -> Vec<NewWebhook> {
+    let Some(url) = k.config.status_callback.as_deref() else {
+        return Vec::new();
+    };
+    let wanted = |event: &str| {
+        if k.config.status_callback_events.is_empty() {
+            event == "completed"
+        } else {
+            k.config.status_callback_events.iter().any(|e| e == event)
+        }
+    };
+    let method = k
+        .config
+        .status_callback_method
+        .clone()
+        .unwrap_or_else(|| "POST".into());
+    let ended = k.events().last().map(|(t, _)| *t);
+    k.events()
+        .into_iter()
+        .map(|(at, status)| {
+            let event = match status {
+                "initiated" => "initiated",
+                "ringing" => "ringing",
+                "in-progress" => "answered",
+                _ => "completed",
+            };
+            (at, status, event)
+        })
+        .filter(|(_, _, event)| wanted(event))
+        .enumerate()
+        .map(|(n, (at, status, event))| {
+            let sequence = n.to_string();
+            let timestamp = rfc2822(at);
+            let duration = k.duration_at(at).map(|d| d.to_string());
+            let minutes = k.duration_at(at).map(|d| ((d + 59) / 60).to_string());
+            let mut params = vec![
+                ("AccountSid", k.account_sid.as_str()),
+                ("ApiVersion", "2010-04-01"),
+                ("CallSid", k.sid.as_str()),
+                ("CallStatus", status),
+                ("CallbackSource", "call-progress-events"),
+                ("Called", k.to.as_str()),
+                ("Caller", k.from.as_str()),
+                ("Direction", k.direction.as_str()),
+                ("From", k.from.as_str()),
+                ("SequenceNumber", sequence.as_str()),
+                ("Timestamp", timestamp.as_str()),
+                ("To", k.to.as_str()),
+            ];
+            if Some(at) == ended {
+                if let (Some(d), Some(m)) = (duration.as_deref(), minutes.as_deref()) {
+                    params.push(("CallDuration", d));
+                    params.push(("Duration", m));
+                }
+            }
+            for (name, value) in [
+                ("ParentCallSid", k.parent_call_sid.as_deref()),
+                ("CallerName", k.caller_name.as_deref()),
+                ("ForwardedFrom", k.forwarded_from.as_deref()),
+                ("AnsweredBy", k.answered_by.as_deref()),
+            ] {
+                if let Some(v) = value {
+                    params.push((name, v));
+                }
+            }
+            NewWebhook {
+                account_sid: k.account_sid.clone(),
+                resource_sid: k.sid.clone(),
+                url: url.to_owned(),
+                method: method.clone(),
+                params: encode(&params),
+                due_at: at,
+                idempotency_token: format!("{}-{event}", k.sid),
             }
         })
         .collect()

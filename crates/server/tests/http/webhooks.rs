@@ -15,6 +15,7 @@ use crate::harness::*;
 
 #[derive(Debug, Clone)]
 struct Received {
+    method: String,
     path: String,
     headers: HeaderMap,
     params: Vec<(String, String)>,
@@ -44,14 +45,22 @@ struct Receiver {
 
 async fn record(
     State(rx): State<Receiver>,
+    method: axum::http::Method,
     uri: Uri,
     headers: HeaderMap,
     body: String,
 ) -> AxumStatus {
-    let params = form_urlencoded::parse(body.as_bytes())
+    // A GET webhook carries its parameters in the query string.
+    let form = if method == axum::http::Method::GET {
+        uri.query().unwrap_or("").to_owned()
+    } else {
+        body
+    };
+    let params = form_urlencoded::parse(form.as_bytes())
         .into_owned()
         .collect();
     rx.seen.lock().unwrap().push(Received {
+        method: method.to_string(),
         path: uri.to_string(),
         headers,
         params,
@@ -290,7 +299,103 @@ async fn a_canceled_scheduled_message_sends_no_more_callbacks(srv: &TestServer) 
     assert!(srv.store.webhooks_of(&sid).await.unwrap().is_empty());
 }
 
+async fn call_callbacks_follow_the_events_asked_for(srv: &TestServer) {
+    let (rx, base) = receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    let calls = format!("/2010-04-01/Accounts/{}/Calls.json", sub.sid);
+    let url = format!("{base}/call-events");
+    let r = srv
+        .post(
+            &calls,
+            &sub,
+            &[
+                ("To", "+16518675310"),
+                ("From", &number),
+                ("Url", "http://demo.twilio.com/docs/voice.xml"),
+                ("StatusCallback", &url),
+                ("StatusCallbackEvent", "initiated"),
+                ("StatusCallbackEvent", "ringing"),
+                ("StatusCallbackEvent", "answered"),
+                ("StatusCallbackEvent", "completed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sid = r.body["sid"].as_str().unwrap().to_owned();
+    advance(srv, 60).await;
+    let seen = rx.wait_for(4).await;
+    let course: Vec<_> = seen
+        .iter()
+        .map(|r| (r.param("CallStatus"), r.param("SequenceNumber")))
+        .collect();
+    assert_eq!(
+        course,
+        [
+            (Some("initiated"), Some("0")),
+            (Some("ringing"), Some("1")),
+            (Some("in-progress"), Some("2")),
+            (Some("completed"), Some("3")),
+        ]
+    );
+    for r in &seen {
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.param("CallSid"), Some(sid.as_str()));
+        assert_eq!(r.param("CallbackSource"), Some("call-progress-events"));
+        assert_eq!(r.param("Direction"), Some("outbound-api"));
+        assert!(chrono::DateTime::parse_from_rfc2822(r.param("Timestamp").unwrap()).is_ok());
+        assert_eq!(
+            r.header("x-twilio-signature"),
+            signature::sign(&sub.token, &url, &r.params)
+        );
+    }
+    assert_eq!(seen[3].param("CallDuration"), Some("30"));
+    assert_eq!(seen[3].param("Duration"), Some("1"));
+    assert_eq!(seen[2].param("CallDuration"), None);
+
+    // GET, `completed` only (the default), and a hang-up that moves the end.
+    let r = srv
+        .post(
+            &calls,
+            &sub,
+            &[
+                ("To", "+16518675310"),
+                ("From", &number),
+                ("Twiml", "<Response><Say>Hi</Say></Response>"),
+                ("StatusCallback", &url),
+                ("StatusCallbackMethod", "GET"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sid = r.body["sid"].as_str().unwrap().to_owned();
+    advance(srv, 10).await;
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Calls/{sid}.json", sub.sid),
+            &sub,
+            &[("Status", "completed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    advance(srv, 60).await;
+    let seen = rx.wait_for(5).await;
+    assert_eq!(seen.len(), 5, "one callback for the second call");
+    let last = &seen[4];
+    assert_eq!(last.method, "GET");
+    assert_eq!(last.param("CallSid"), Some(sid.as_str()));
+    assert_eq!(last.param("CallStatus"), Some("completed"));
+    assert_eq!(last.param("SequenceNumber"), Some("0"));
+    assert_eq!(last.param("CallDuration"), Some("3"));
+    let full = format!("{base}{}", last.path);
+    assert_eq!(
+        last.header("x-twilio-signature"),
+        signature::sign(&sub.token, &full, &[])
+    );
+    assert!(last.header("content-type").is_empty());
+}
+
 crate::both_stores!(
+    call_callbacks_follow_the_events_asked_for,
     message_callbacks_arrive_signed_and_in_order,
     failing_apps_get_retries_then_give_up,
     a_canceled_scheduled_message_sends_no_more_callbacks,
