@@ -2,13 +2,18 @@
 signatures: twilio-python's RequestValidator and twilio-node's validateRequest."""
 
 import json
+import signal
+import socket
 import subprocess
+import time
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import pytest
 from twilio.request_validator import RequestValidator
 
+from conftest import stores
 from test_node_samples import NODE_DIR
 from test_traffic import GUIDE_FROM, carrier_server, customer  # noqa: F401 (fixture)
 
@@ -17,7 +22,7 @@ class Receiver:
     """An HTTP server on a loopback port that records each request and answers 204
     (headers kept as a case-insensitive message, as apps read them)."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.seen = []
         self.lock = threading.Condition()
         outer = self
@@ -34,7 +39,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = HTTPServer(("127.0.0.1", port), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -95,3 +100,54 @@ def test_message_status_callbacks_validate_with_the_official_libraries(carrier_s
         assert statuses == ["sent", "delivered"]
     finally:
         rx.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("store", stores())
+def test_callbacks_survive_kill_without_loss_or_duplicates(make_server, store):
+    first = make_server(store).start()
+    main = first.client()
+    sub = main.api.v2010.accounts.create(friendly_name="Customer")
+    own = first.client(username=sub.sid, password=sub.auth_token)
+    number = own.incoming_phone_numbers.create(area_code="415").phone_number
+    up = Receiver()
+    port = free_port()
+    down_url = f"http://127.0.0.1:{port}/later"
+    try:
+        delivered = own.messages.create(
+            body="one", from_=number, to="+16518675310", status_callback=f"{up.base}/now"
+        )
+        first.advance(10)
+        assert len(up.wait_for(2)) == 2
+        pending = own.messages.create(
+            body="two", from_=number, to="+16518675310", status_callback=down_url
+        )
+        first.advance(10)  # its callbacks are due; nobody listens: a retry is scheduled
+        first.stop(signal.SIGKILL)
+
+        late = Receiver(port)
+        try:
+            again = make_server(store, database_url=first.database_url)
+            again.account_sid, again.auth_token = first.account_sid, first.auth_token
+            again.start()
+            again.advance(60)
+            seen = late.wait_for(2)
+            time.sleep(0.5)  # anything duplicated would arrive by now
+            params = [dict(urllib.parse.parse_qsl(b)) for _, _, b in late.seen]
+            assert [(p["MessageSid"], p["MessageStatus"]) for p in params] == [
+                (pending.sid, "sent"),
+                (pending.sid, "delivered"),
+            ], seen
+            assert len(up.seen) == 2, "acknowledged callbacks are not sent again"
+            assert {dict(urllib.parse.parse_qsl(b))["MessageSid"] for _, _, b in up.seen} == {
+                delivered.sid
+            }
+        finally:
+            late.close()
+    finally:
+        up.close()
