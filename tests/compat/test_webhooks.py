@@ -151,3 +151,25 @@ def test_callbacks_survive_kill_without_loss_or_duplicates(make_server, store):
             late.close()
     finally:
         up.close()
+
+
+def test_failed_callbacks_are_notifications_for_twilio_python(carrier_server):
+    server = carrier_server
+    sub = customer(server)
+    own = server.client(username=sub.sid, password=sub.auth_token)
+    dead = f"http://127.0.0.1:{free_port()}/gone"
+    call = own.calls.create(
+        to="+16518675310", from_=GUIDE_FROM, url="http://demo.twilio.com/docs/voice.xml",
+        status_callback=dead,
+    )
+    server.advance(60)
+    notes = own.notifications.list()
+    assert [(n.error_code, n.call_sid, n.log) for n in notes] == [("11205", call.sid, "1")]
+    one = own.notifications(notes[0].sid).fetch()
+    assert one.request_url == dead and "CallStatus=completed" in one.request_variables
+    assert one.message_date.year == 2018
+    of_call = own.calls(call.sid).notifications.list(log=1)
+    assert [n.sid for n in of_call] == [one.sid]
+    assert own.calls(call.sid).notifications(one.sid).fetch().error_code == "11205"
+    # Main credentials read the subaccount's notifications too.
+    assert [n.sid for n in server.client(account_sid=sub.sid).notifications.list()] == [one.sid]

@@ -34,6 +34,7 @@ pub fn date_range(p: &Params, name: &'static str) -> ApiResult<DateRange> {
         "StartTime" => ("StartTime", "StartTime>", "StartTime<"),
         "EndTime" => ("EndTime", "EndTime>", "EndTime<"),
         "DateSent" => ("DateSent", "DateSent>", "DateSent<"),
+        "MessageDate" => ("MessageDate", "MessageDate>", "MessageDate<"),
         _ => (name, name, name),
     };
     let mut from = None;

@@ -102,22 +102,32 @@ impl WebhookStore for PostgresStore {
         Ok(out)
     }
 
-    async fn finish_webhook(&self, id: i64, outcome: WebhookOutcome, now: i64) -> Result<()> {
-        let c = self.pool.get().await.map_err(pool_error)?;
+    async fn finish_webhook(
+        &self,
+        id: i64,
+        outcome: WebhookOutcome,
+        now: i64,
+        notification: Option<NotificationRecord>,
+    ) -> Result<()> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(crate::pg_error)?;
+        if let Some(n) = &notification {
+            crate::notifications::insert(&tx, n).await?;
+        }
         let (state, next, error) = match outcome {
             WebhookOutcome::Delivered => ("delivered", None, None),
             WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
             WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
         };
         exec(
-            &c,
+            &tx,
             "UPDATE webhooks SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
              last_error = $4, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5::bigint END \
              WHERE id = $1 AND state = 'pending'",
             &[&id, &state, &next, &error, &now],
         )
-        .await
-        .map(drop)
+        .await?;
+        tx.commit().await.map_err(crate::pg_error)
     }
 
     async fn drop_future_webhooks(&self, resource_sid: &str, after: i64) -> Result<u64> {

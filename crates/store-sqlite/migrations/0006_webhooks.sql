@@ -20,3 +20,23 @@ CREATE INDEX webhooks_resource ON webhooks (resource_sid, id);
 CREATE INDEX webhooks_account ON webhooks (account_sid);
 -- A webhook's token names its event: queueing an event twice keeps one.
 CREATE UNIQUE INDEX webhooks_token ON webhooks (idempotency_token);
+
+-- Notifications (v2010): failed webhook attempts, per account and, for calls, per call.
+CREATE TABLE notifications (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid               TEXT    NOT NULL UNIQUE,
+    account_sid       TEXT    NOT NULL,
+    call_sid          TEXT,
+    error_code        INTEGER NOT NULL,
+    log               INTEGER NOT NULL,
+    message_date      INTEGER NOT NULL,
+    message_text      TEXT    NOT NULL,
+    request_method    TEXT    NOT NULL,
+    request_url       TEXT    NOT NULL,
+    request_variables TEXT    NOT NULL,
+    response_body     TEXT    NOT NULL,
+    response_headers  TEXT    NOT NULL,
+    date_created      INTEGER NOT NULL
+);
+CREATE INDEX notifications_account ON notifications (account_sid, seq);
+CREATE INDEX notifications_call ON notifications (call_sid, seq) WHERE call_sid IS NOT NULL;

@@ -14,6 +14,7 @@ mod incoming_phone_numbers;
 mod keys;
 mod messages;
 mod migrate;
+mod notifications;
 mod query;
 mod webhooks;
 mod worker;

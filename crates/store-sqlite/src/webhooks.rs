@@ -104,9 +104,18 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
-    async fn finish_webhook(&self, id: i64, outcome: WebhookOutcome, now: i64) -> Result<()> {
+    async fn finish_webhook(
+        &self,
+        id: i64,
+        outcome: WebhookOutcome,
+        now: i64,
+        notification: Option<NotificationRecord>,
+    ) -> Result<()> {
         self.writer
             .write(move |c| {
+                if let Some(n) = &notification {
+                    crate::notifications::insert(c, n)?;
+                }
                 let (state, next, error) = match outcome {
                     WebhookOutcome::Delivered => ("delivered", None, None),
                     WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod incoming_phone_numbers;
 pub mod keys;
 pub mod messages;
+pub mod notifications;
 pub mod paging;
 pub mod rules;
 pub mod testsuite;
@@ -30,6 +31,7 @@ pub use error::{RuleViolation, StoreError};
 pub use incoming_phone_numbers::*;
 pub use keys::*;
 pub use messages::*;
+pub use notifications::*;
 pub use paging::{PageRequest, PageSlice};
 pub use webhooks::*;
 pub use workspaces::*;
@@ -40,6 +42,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// an account deletes from each, then the account. A new resource's table is added here.
 pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
     "webhooks",
+    "notifications",
     "charges",
     "messages",
     "calls",
@@ -59,6 +62,7 @@ pub trait Store:
     + KeyStore
     + WorkspaceStore
     + WebhookStore
+    + NotificationStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

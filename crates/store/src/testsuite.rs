@@ -1129,6 +1129,25 @@ fn webhook(account: &str, resource: &str, due_at: i64, n: u32) -> NewWebhook {
     }
 }
 
+fn notification(account: &str, call: Option<&str>, code: i64, at: i64) -> NotificationRecord {
+    NotificationRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("NO"),
+        account_sid: account.into(),
+        call_sid: call.map(Into::into),
+        error_code: code,
+        log: 1,
+        message_date: at,
+        message_text: "Msg=failed".into(),
+        request_method: "POST".into(),
+        request_url: "http://127.0.0.1:9/status".into(),
+        request_variables: "SequenceNumber=0".into(),
+        response_body: String::new(),
+        response_headers: String::new(),
+        date_created: at,
+    }
+}
+
 pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     store
@@ -1181,9 +1200,31 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
                 error: "connection refused".into(),
             },
             21_100,
+            Some(notification(&main.sid, None, 11205, 21_100)),
         )
         .await
         .unwrap();
+    let listed = store
+        .list_notifications(
+            &main.sid,
+            &NotificationListQuery::default(),
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        listed.iter().map(|n| n.error_code).collect::<Vec<_>>(),
+        [11205]
+    );
+    assert_eq!(
+        store
+            .notification(&main.sid, &listed[0].sid)
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&listed[0])
+    );
     assert!(store
         .lease_webhooks(29_999, 1000, 10)
         .await
@@ -1192,7 +1233,7 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
     let third = store.lease_webhooks(30_000, 1000, 10).await.unwrap();
     assert_eq!(third[0].attempts, 3);
     store
-        .finish_webhook(third[0].id, WebhookOutcome::Delivered, 30_001)
+        .finish_webhook(third[0].id, WebhookOutcome::Delivered, 30_001, None)
         .await
         .unwrap();
     // Finishing twice changes nothing.
@@ -1203,6 +1244,7 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
                 error: "late".into(),
             },
             30_002,
+            None,
         )
         .await
         .unwrap();
@@ -1215,6 +1257,7 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
                 error: "500".into(),
             },
             30_003,
+            Some(notification(&main.sid, Some("CA1"), 11200, 30_003)),
         )
         .await
         .unwrap();
@@ -1226,6 +1269,36 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
         .map(|(_, s)| s)
         .collect();
     assert_eq!(states, ["delivered", "failed"]);
+    // Notifications: newest first, filtered by call, log and date, scoped to the account.
+    let q = |call: Option<&str>, from: Option<i64>| NotificationListQuery {
+        call_sid: call.map(Into::into),
+        log: Some(1),
+        from,
+        until: None,
+    };
+    let codes = |v: Vec<NotificationRecord>| v.iter().map(|n| n.error_code).collect::<Vec<_>>();
+    let all = store
+        .list_notifications(&main.sid, &q(None, None), PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(codes(all.items), [11200, 11205]);
+    let of_call = store
+        .list_notifications(&main.sid, &q(Some("CA1"), None), PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(codes(of_call.items), [11200]);
+    let recent = store
+        .list_notifications(&main.sid, &q(None, Some(30_000)), PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(codes(recent.items), [11200]);
+    let other = store.create_main_account(main_account(0)).await.unwrap();
+    assert!(store
+        .list_notifications(&other.sid, &q(None, None), PageRequest::first(50))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
 
     // Future webhooks of a resource can be dropped; past and finished ones stay.
     let call = "CA00000000000000000000000000000001";

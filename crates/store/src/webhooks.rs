@@ -67,8 +67,14 @@ pub trait WebhookStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<WebhookRecord>>;
 
-    /// Record how an attempt ended.
-    async fn finish_webhook(&self, id: i64, outcome: WebhookOutcome, now: i64) -> Result<()>;
+    /// Record how an attempt ended, with the Notification that reports a failed one.
+    async fn finish_webhook(
+        &self,
+        id: i64,
+        outcome: WebhookOutcome,
+        now: i64,
+        notification: Option<crate::NotificationRecord>,
+    ) -> Result<()>;
 
     /// Drop a resource's webhooks that are still pending and due after `after` (ms): a
     /// call ended early or a scheduled message canceled no longer reaches those events.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod incoming_phone_number;
 pub mod key;
 pub mod message;
+pub mod notification;
 pub mod page;
 pub mod sid;
 

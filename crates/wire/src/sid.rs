@@ -11,6 +11,7 @@ pub mod prefix {
     /// Messages with media are `MM`, others `SM`.
     pub const MESSAGE: &str = "SM";
     pub const MEDIA_MESSAGE: &str = "MM";
+    pub const NOTIFICATION: &str = "NO";
     pub const PHONE_NUMBER: &str = "PN";
 }
 

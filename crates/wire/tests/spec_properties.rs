@@ -305,3 +305,43 @@ fn keys_have_every_spec_property_in_order() {
         schema_keys(&spec, "api.v2010.account.new_signing_key")
     );
 }
+
+#[test]
+fn notifications_have_every_spec_property_in_order() {
+    use switchboard_wire::notification::Notification;
+    let spec = spec();
+    let mut n = Notification {
+        account_sid: String::new(),
+        api_version: String::new(),
+        call_sid: None,
+        date_created: String::new(),
+        date_updated: String::new(),
+        error_code: String::new(),
+        log: String::new(),
+        message_date: String::new(),
+        message_text: String::new(),
+        more_info: String::new(),
+        request_method: String::new(),
+        request_url: String::new(),
+        request_variables: None,
+        response_body: None,
+        response_headers: None,
+        sid: String::new(),
+        uri: String::new(),
+    };
+    for list in [
+        "api.v2010.account.notification",
+        "api.v2010.account.call.call_notification",
+    ] {
+        assert_eq!(keys_in_order(&n), schema_keys(&spec, list));
+    }
+    n.request_variables = Some(String::new());
+    n.response_body = Some(String::new());
+    n.response_headers = Some(String::new());
+    for instance in [
+        "api.v2010.account.notification-instance",
+        "api.v2010.account.call.call_notification-instance",
+    ] {
+        assert_eq!(keys_in_order(&n), schema_keys(&spec, instance));
+    }
+}

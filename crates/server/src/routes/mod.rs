@@ -11,6 +11,7 @@ pub mod health;
 pub mod incoming_phone_numbers;
 pub mod keys;
 pub mod messages;
+pub mod notifications;
 pub mod taskrouter;
 
 use std::collections::HashMap;
@@ -99,6 +100,17 @@ pub fn api() -> Router<AppState> {
             &r("/Calls/{SidJson}"),
             get(calls::fetch).post(calls::update).delete(calls::delete),
         )
+        .route(
+            &r("/Calls/{CallSid}/Notifications.json"),
+            get(notifications::list_of_call),
+        )
+        .route(
+            &r("/Calls/{CallSid}/Notifications/{SidJson}"),
+            get(notifications::fetch_of_call),
+        )
+        // Notifications
+        .route(&r("/Notifications.json"), get(notifications::list))
+        .route(&r("/Notifications/{SidJson}"), get(notifications::fetch))
         // Messages
         .route(
             &r("/Messages.json"),

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use switchboard_store::{Store, StoreError, WebhookOutcome, WebhookRecord};
+use switchboard_store::{NotificationRecord, Store, StoreError, WebhookOutcome, WebhookRecord};
+use switchboard_wire::sid::{self, prefix};
 
 use super::signature;
 use crate::clock::Clock;
@@ -24,6 +25,9 @@ pub struct Sender {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     http: reqwest::Client,
+    /// One delivery run at a time per instance, so a clock advance that asks for a run
+    /// waits for the background run in flight and answers after its webhooks too.
+    running: tokio::sync::Mutex<()>,
 }
 
 impl Sender {
@@ -34,12 +38,18 @@ impl Sender {
             .redirect(reqwest::redirect::Policy::limited(5))
             .build()
             .expect("the HTTP client's configuration is static");
-        Sender { store, clock, http }
+        Sender {
+            store,
+            clock,
+            http,
+            running: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Send everything due now, batch after batch (a resource's next webhook becomes
     /// leasable once its previous one is finished); returns how many were delivered.
     pub async fn deliver_due(&self) -> Result<u64, StoreError> {
+        let _running = self.running.lock().await;
         let mut delivered = 0;
         loop {
             let now = self.clock.now_ms();
@@ -49,7 +59,7 @@ impl Sender {
             }
             let outcomes = join_all(batch.iter().map(|w| self.attempt(w))).await;
             let mut progressed = false;
-            for (w, outcome) in batch.iter().zip(outcomes) {
+            for (w, (outcome, notification)) in batch.iter().zip(outcomes) {
                 let retry = matches!(outcome, WebhookOutcome::Retry { .. });
                 if matches!(outcome, WebhookOutcome::Delivered) {
                     delivered += 1;
@@ -61,7 +71,7 @@ impl Sender {
                 }
                 progressed |= !retry;
                 self.store
-                    .finish_webhook(w.id, outcome, self.clock.now_ms())
+                    .finish_webhook(w.id, outcome, self.clock.now_ms(), notification)
                     .await?;
             }
             if !progressed {
@@ -71,35 +81,75 @@ impl Sender {
         }
     }
 
-    async fn attempt(&self, w: &WebhookRecord) -> WebhookOutcome {
-        let error = match self.send(w).await {
-            Ok(()) => return WebhookOutcome::Delivered,
-            Err(e) => e,
+    /// One attempt: its outcome, and for a failure the Notification Twilio would log.
+    async fn attempt(&self, w: &WebhookRecord) -> (WebhookOutcome, Option<NotificationRecord>) {
+        let failure = match self.send(w).await {
+            Ok(()) => return (WebhookOutcome::Delivered, None),
+            Err(f) => f,
         };
-        if w.attempts >= MAX_ATTEMPTS {
+        let now = self.clock.now_ms();
+        let notification = self.notification(w, &failure, now);
+        let error = failure.text;
+        let outcome = if w.attempts >= MAX_ATTEMPTS {
             WebhookOutcome::Failed { error }
         } else {
             let backoff = 1000 * (1i64 << (w.attempts - 1).clamp(0, 10));
             WebhookOutcome::Retry {
-                at: self.clock.now_ms() + backoff,
+                at: now + backoff,
                 error,
             }
+        };
+        (outcome, Some(notification))
+    }
+
+    /// 11205 when the app could not be reached, 11200 when it answered with an error;
+    /// a warning (`log` 1): the call or message goes on.
+    fn notification(&self, w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord {
+        let hook = &w.webhook;
+        let code = if f.status.is_some() { 11200 } else { 11205 };
+        let what = if code == 11200 {
+            "HTTP retrieval failure"
+        } else {
+            "HTTP connection failure"
+        };
+        let mut text = form_urlencoded::Serializer::new(String::new());
+        text.append_pair("Msg", &format!("{what}: {}", f.text));
+        text.append_pair("sourceComponent", "14100");
+        text.append_pair("url", &hook.url);
+        NotificationRecord {
+            seq: 0,
+            sid: sid::new_sid(prefix::NOTIFICATION),
+            account_sid: hook.account_sid.clone(),
+            call_sid: hook
+                .resource_sid
+                .starts_with(prefix::CALL)
+                .then(|| hook.resource_sid.clone()),
+            error_code: code,
+            log: 1,
+            message_date: now,
+            message_text: text.finish(),
+            request_method: hook.method.to_ascii_uppercase(),
+            request_url: hook.url.clone(),
+            request_variables: hook.params.clone(),
+            response_body: f.body.clone(),
+            response_headers: f.headers.clone(),
+            date_created: now,
         }
     }
 
-    async fn send(&self, w: &WebhookRecord) -> Result<(), String> {
+    async fn send(&self, w: &WebhookRecord) -> Result<(), Failure> {
         let hook = &w.webhook;
         let token = match self.store.account(&hook.account_sid).await {
             Ok(Some(a)) => a.auth_token,
-            Ok(None) => return Err("the account no longer exists".into()),
-            Err(e) => return Err(e.to_string()),
+            Ok(None) => return Err(Failure::local("the account no longer exists")),
+            Err(e) => return Err(Failure::local(&e.to_string())),
         };
         let pairs: Vec<(String, String)> = form_urlencoded::parse(hook.params.as_bytes())
             .into_owned()
             .collect();
         let request = if hook.method.eq_ignore_ascii_case("GET") {
             // GET: the parameters join the query string, and the URL alone is signed.
-            let mut url = url::Url::parse(&hook.url).map_err(|e| e.to_string())?;
+            let mut url = url::Url::parse(&hook.url).map_err(|e| Failure::local(&e.to_string()))?;
             url.query_pairs_mut().extend_pairs(&pairs);
             let signature = signature::sign(&token, url.as_str(), &[]);
             self.http.get(url).header("X-Twilio-Signature", signature)
@@ -116,12 +166,49 @@ impl Sender {
             .header("Accept", "*/*")
             .send()
             .await
-            .map_err(|e| format!("connection failed: {e}"))?;
+            .map_err(|e| Failure::local(&format!("connection failed: {e}")))?;
         let status = response.status();
         if status.is_success() {
-            Ok(())
-        } else {
-            Err(format!("HTTP {}", status.as_u16()))
+            return Ok(());
+        }
+        // In a block: the serializer is not Send, and must not live across the await below.
+        let headers = {
+            let mut h = form_urlencoded::Serializer::new(String::new());
+            for (name, value) in response.headers() {
+                h.append_pair(name.as_str(), value.to_str().unwrap_or(""));
+            }
+            h.finish()
+        };
+        let mut body = response.text().await.unwrap_or_default();
+        body.truncate(body.floor_char_boundary(MAX_BODY));
+        Err(Failure {
+            text: format!("HTTP {}", status.as_u16()),
+            status: Some(status.as_u16()),
+            body,
+            headers,
+        })
+    }
+}
+
+/// The response body kept in a Notification, at most.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Why an attempt failed.
+struct Failure {
+    text: String,
+    /// The app's HTTP status, when it answered.
+    status: Option<u16>,
+    body: String,
+    headers: String,
+}
+
+impl Failure {
+    fn local(text: &str) -> Self {
+        Failure {
+            text: text.to_owned(),
+            status: None,
+            body: String::new(),
+            headers: String::new(),
         }
     }
 }

@@ -394,7 +394,95 @@ async fn call_callbacks_follow_the_events_asked_for(srv: &TestServer) {
     assert!(last.header("content-type").is_empty());
 }
 
+async fn failed_callbacks_become_notifications(srv: &TestServer) {
+    let (rx, base) = receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    rx.fail_first.store(1, Ordering::SeqCst);
+    send(srv, &sub, &number, "+16518675310", &format!("{base}/flaky")).await;
+    advance(srv, 2).await;
+    assert_eq!(rx.wait_for(1).await.len(), 1);
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/gone", l.local_addr().unwrap())
+    };
+    let r = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Calls.json", sub.sid),
+            &sub,
+            &[
+                ("To", "+16518675310"),
+                ("From", &number),
+                ("Url", "http://demo.twilio.com/docs/voice.xml"),
+                ("StatusCallback", &dead),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let call = r.body["sid"].as_str().unwrap().to_owned();
+    advance(srv, 60).await;
+
+    let list = srv
+        .get(
+            &format!("/2010-04-01/Accounts/{}/Notifications.json", sub.sid),
+            &sub,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let items = list.body["notifications"].as_array().unwrap();
+    let codes: Vec<_> = items
+        .iter()
+        .map(|n| (n["error_code"].as_str(), n["call_sid"].as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [(Some("11205"), Some(call.as_str())), (Some("11200"), None)],
+        "newest first"
+    );
+    assert_eq!(items[0]["log"], "1");
+    assert!(items[0].get("request_variables").is_none(), "list shape");
+    assert_eq!(items[1]["request_url"], format!("{base}/flaky"));
+    // The main account reads its subaccount's notifications; another account does not.
+    let other = srv.other_main().await;
+    let path = format!(
+        "/2010-04-01/Accounts/{}/Notifications/{}.json",
+        sub.sid,
+        items[1]["sid"].as_str().unwrap()
+    );
+    let one = srv.get(&path, &srv.main).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body["request_variables"]
+        .as_str()
+        .unwrap()
+        .contains("MessageStatus=sent"));
+    assert!(one.body["response_headers"].is_string());
+    assert_eq!(srv.get(&path, &other).await.code(), 20003);
+
+    let of_call = srv
+        .get(
+            &format!(
+                "/2010-04-01/Accounts/{}/Calls/{call}/Notifications.json?Log=1",
+                sub.sid
+            ),
+            &sub,
+        )
+        .await;
+    assert_eq!(of_call.status, StatusCode::OK, "{}", of_call.body);
+    let items = of_call.body["notifications"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let fetched = srv.get(items[0]["uri"].as_str().unwrap(), &sub).await;
+    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.body);
+    assert_eq!(fetched.body["error_code"], "11205");
+    // The message's notification is not the call's.
+    let wrong = format!(
+        "/2010-04-01/Accounts/{}/Calls/{call}/Notifications/{}.json",
+        sub.sid,
+        list.body["notifications"][1]["sid"].as_str().unwrap()
+    );
+    assert_eq!(srv.get(&wrong, &sub).await.status, StatusCode::NOT_FOUND);
+}
+
 crate::both_stores!(
+    failed_callbacks_become_notifications,
     call_callbacks_follow_the_events_asked_for,
     message_callbacks_arrive_signed_and_in_order,
     failing_apps_get_retries_then_give_up,
