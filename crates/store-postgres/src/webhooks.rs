@@ -111,15 +111,12 @@ impl WebhookStore for PostgresStore {
     ) -> Result<()> {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(crate::pg_error)?;
-        if let Some(n) = &notification {
-            crate::notifications::insert(&tx, n).await?;
-        }
         let (state, next, error) = match outcome {
             WebhookOutcome::Delivered => ("delivered", None, None),
             WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
             WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
         };
-        exec(
+        let changed = exec(
             &tx,
             "UPDATE webhooks SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
              last_error = $4, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5::bigint END \
@@ -127,6 +124,11 @@ impl WebhookStore for PostgresStore {
             &[&id, &state, &next, &error, &now],
         )
         .await?;
+        // A webhook already finished (its lease ran out and another run sent it) gets no
+        // second Notification.
+        if let (Some(n), 1) = (&notification, changed) {
+            crate::notifications::insert(&tx, n).await?;
+        }
         tx.commit().await.map_err(crate::pg_error)
     }
 

@@ -113,22 +113,25 @@ impl WebhookStore for SqliteStore {
     ) -> Result<()> {
         self.writer
             .write(move |c| {
-                if let Some(n) = &notification {
-                    crate::notifications::insert(c, n)?;
-                }
                 let (state, next, error) = match outcome {
                     WebhookOutcome::Delivered => ("delivered", None, None),
                     WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
                     WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
                 };
-                c.prepare_cached(
+                let changed = c
+                    .prepare_cached(
                     "UPDATE webhooks SET state = ?2, next_attempt_at = COALESCE(?3, next_attempt_at), \
                      last_error = ?4, finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?5 END \
                      WHERE id = ?1 AND state = 'pending'",
                 )
                 .and_then(|mut st| st.execute(params![id, state, next, error, now]))
-                .map(drop)
-                .map_err(sql_error)
+                .map_err(sql_error)?;
+                // A webhook already finished (its lease ran out and another run sent it)
+                // gets no second Notification.
+                match &notification {
+                    Some(n) if changed == 1 => crate::notifications::insert(c, n),
+                    _ => Ok(()),
+                }
             })
             .await
     }

@@ -1244,7 +1244,8 @@ pub async fn webhooks_are_queued_with_their_event_and_leased_in_order(store: &dy
                 error: "late".into(),
             },
             30_002,
-            None,
+            // Not recorded: the webhook is no longer pending (checked with the list below).
+            Some(notification(&main.sid, None, 11999, 30_002)),
         )
         .await
         .unwrap();

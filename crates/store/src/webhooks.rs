@@ -67,7 +67,8 @@ pub trait WebhookStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<WebhookRecord>>;
 
-    /// Record how an attempt ended, with the Notification that reports a failed one.
+    /// Record how an attempt ended, with the Notification that reports a failed one; both
+    /// only while the webhook is pending (a second finish changes nothing).
     async fn finish_webhook(
         &self,
         id: i64,

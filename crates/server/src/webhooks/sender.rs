@@ -4,6 +4,7 @@
 //! ...) up to [`MAX_ATTEMPTS`] attempts; times come from the server's clock, so a manual
 //! clock drives retries too.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,7 +58,21 @@ impl Sender {
             if batch.is_empty() {
                 return Ok(delivered);
             }
-            let outcomes = join_all(batch.iter().map(|w| self.attempt(w))).await;
+            // Each account's current auth token, read once per batch.
+            let mut tokens: HashMap<&str, Option<String>> = HashMap::new();
+            for w in &batch {
+                let sid = w.webhook.account_sid.as_str();
+                if !tokens.contains_key(sid) {
+                    let token = self.store.account(sid).await?.map(|a| a.auth_token);
+                    tokens.insert(sid, token);
+                }
+            }
+            let outcomes = join_all(
+                batch
+                    .iter()
+                    .map(|w| self.attempt(w, tokens[w.webhook.account_sid.as_str()].as_deref())),
+            )
+            .await;
             let mut progressed = false;
             for (w, (outcome, notification)) in batch.iter().zip(outcomes) {
                 let retry = matches!(outcome, WebhookOutcome::Retry { .. });
@@ -82,13 +97,23 @@ impl Sender {
     }
 
     /// One attempt: its outcome, and for a failure the Notification Twilio would log.
-    async fn attempt(&self, w: &WebhookRecord) -> (WebhookOutcome, Option<NotificationRecord>) {
-        let failure = match self.send(w).await {
+    /// `token`: the owning account's auth token; `None` once the account is gone, and then
+    /// there is no one to send for or to notify.
+    async fn attempt(
+        &self,
+        w: &WebhookRecord,
+        token: Option<&str>,
+    ) -> (WebhookOutcome, Option<NotificationRecord>) {
+        let Some(token) = token else {
+            let error = "the account no longer exists".to_owned();
+            return (WebhookOutcome::Failed { error }, None);
+        };
+        let failure = match self.send(w, token).await {
             Ok(()) => return (WebhookOutcome::Delivered, None),
             Err(f) => f,
         };
         let now = self.clock.now_ms();
-        let notification = self.notification(w, &failure, now);
+        let notification = notification(w, &failure, now);
         let error = failure.text;
         let outcome = if w.attempts >= MAX_ATTEMPTS {
             WebhookOutcome::Failed { error }
@@ -102,48 +127,8 @@ impl Sender {
         (outcome, Some(notification))
     }
 
-    /// 11205 when the app could not be reached, 11200 when it answered with an error;
-    /// a warning (`log` 1): the call or message goes on.
-    fn notification(&self, w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord {
+    async fn send(&self, w: &WebhookRecord, token: &str) -> Result<(), Failure> {
         let hook = &w.webhook;
-        let code = if f.status.is_some() { 11200 } else { 11205 };
-        let what = if code == 11200 {
-            "HTTP retrieval failure"
-        } else {
-            "HTTP connection failure"
-        };
-        let mut text = form_urlencoded::Serializer::new(String::new());
-        text.append_pair("Msg", &format!("{what}: {}", f.text));
-        text.append_pair("sourceComponent", "14100");
-        text.append_pair("url", &hook.url);
-        NotificationRecord {
-            seq: 0,
-            sid: sid::new_sid(prefix::NOTIFICATION),
-            account_sid: hook.account_sid.clone(),
-            call_sid: hook
-                .resource_sid
-                .starts_with(prefix::CALL)
-                .then(|| hook.resource_sid.clone()),
-            error_code: code,
-            log: 1,
-            message_date: now,
-            message_text: text.finish(),
-            request_method: hook.method.to_ascii_uppercase(),
-            request_url: hook.url.clone(),
-            request_variables: hook.params.clone(),
-            response_body: f.body.clone(),
-            response_headers: f.headers.clone(),
-            date_created: now,
-        }
-    }
-
-    async fn send(&self, w: &WebhookRecord) -> Result<(), Failure> {
-        let hook = &w.webhook;
-        let token = match self.store.account(&hook.account_sid).await {
-            Ok(Some(a)) => a.auth_token,
-            Ok(None) => return Err(Failure::local("the account no longer exists")),
-            Err(e) => return Err(Failure::local(&e.to_string())),
-        };
         let pairs: Vec<(String, String)> = form_urlencoded::parse(hook.params.as_bytes())
             .into_owned()
             .collect();
@@ -151,10 +136,10 @@ impl Sender {
             // GET: the parameters join the query string, and the URL alone is signed.
             let mut url = url::Url::parse(&hook.url).map_err(|e| Failure::local(&e.to_string()))?;
             url.query_pairs_mut().extend_pairs(&pairs);
-            let signature = signature::sign(&token, url.as_str(), &[]);
+            let signature = signature::sign(token, url.as_str(), &[]);
             self.http.get(url).header("X-Twilio-Signature", signature)
         } else {
-            let signature = signature::sign(&token, &hook.url, &pairs);
+            let signature = signature::sign(token, &hook.url, &pairs);
             self.http
                 .post(&hook.url)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -187,6 +172,41 @@ impl Sender {
             body,
             headers,
         })
+    }
+}
+
+/// 11205 when the app could not be reached, 11200 when it answered with an error;
+/// a warning (`log` 1): the call or message goes on.
+fn notification(w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord {
+    let hook = &w.webhook;
+    let code = if f.status.is_some() { 11200 } else { 11205 };
+    let what = if code == 11200 {
+        "HTTP retrieval failure"
+    } else {
+        "HTTP connection failure"
+    };
+    let mut text = form_urlencoded::Serializer::new(String::new());
+    text.append_pair("Msg", &format!("{what}: {}", f.text));
+    text.append_pair("sourceComponent", "14100");
+    text.append_pair("url", &hook.url);
+    NotificationRecord {
+        seq: 0,
+        sid: sid::new_sid(prefix::NOTIFICATION),
+        account_sid: hook.account_sid.clone(),
+        call_sid: hook
+            .resource_sid
+            .starts_with(prefix::CALL)
+            .then(|| hook.resource_sid.clone()),
+        error_code: code,
+        log: 1,
+        message_date: now,
+        message_text: text.finish(),
+        request_method: hook.method.to_ascii_uppercase(),
+        request_url: hook.url.clone(),
+        request_variables: hook.params.clone(),
+        response_body: f.body.clone(),
+        response_headers: f.headers.clone(),
+        date_created: now,
     }
 }
 
