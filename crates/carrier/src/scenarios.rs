@@ -75,6 +75,16 @@ pub struct Scenario {
     pub message_outcome: Option<MessageOutcome>,
     /// The error of an undelivered or failed message.
     pub error_code: Option<u32>,
+    /// What the called party enters at successive TwiML `<Gather>`s (`""`: nothing, so the
+    /// gather times out); none: every gather times out.
+    #[serde(default)]
+    pub digits: Option<Vec<String>>,
+    /// Seconds the called party speaks into a `<Record>` (default 5).
+    #[serde(default)]
+    pub record_seconds: Option<i64>,
+    /// Seconds any `<Play>`ed clip lasts (default 10).
+    #[serde(default)]
+    pub play_seconds: Option<i64>,
 }
 
 impl Scenario {
@@ -269,6 +279,9 @@ mod tests {
             answered_by: None,
             message_outcome: None,
             error_code: None,
+            digits: None,
+            record_seconds: None,
+            play_seconds: None,
         }
     }
 

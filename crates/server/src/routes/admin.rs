@@ -137,7 +137,9 @@ pub async fn list_scenarios(State(state): State<AppState>) -> Json<Value> {
 
 /// POST /admin/v1/Scenarios: add or replace the scenario for `To` (an E.164 number or a
 /// prefix ending in `*`): `CallOutcome` (completed, busy, no-answer, failed), `RingSeconds`,
-/// `TalkSeconds`, `AnsweredBy`, `MessageOutcome` (delivered, undelivered, failed), `ErrorCode`.
+/// `TalkSeconds`, `AnsweredBy`, `MessageOutcome` (delivered, undelivered, failed), `ErrorCode`,
+/// and for TwiML `Digits` (repeated: the input to each `<Gather>` in turn), `RecordSeconds`,
+/// `PlaySeconds`.
 pub async fn put_scenario(
     State(state): State<AppState>,
     params: Params,
@@ -163,6 +165,12 @@ pub async fn put_scenario(
         answered_by: params.get("AnsweredBy").map(str::to_owned),
         message_outcome,
         error_code: params.int("ErrorCode")?.map(|c| c as u32),
+        digits: {
+            let d: Vec<String> = params.all("Digits").iter().map(|d| d.to_string()).collect();
+            (!d.is_empty()).then_some(d)
+        },
+        record_seconds: params.int("RecordSeconds")?,
+        play_seconds: params.int("PlaySeconds")?,
     };
     state.carrier.upsert_scenario(scenario.clone());
     Ok((StatusCode::CREATED, Json(json!(scenario))))
