@@ -54,7 +54,7 @@ fn record(r: &Row) -> Result<CallRecord> {
     })
 }
 
-async fn load(
+pub(crate) async fn load(
     c: &impl GenericClient,
     account_sid: &str,
     sid: &str,
@@ -68,7 +68,7 @@ async fn load(
         .transpose()
 }
 
-async fn insert(c: &impl GenericClient, k: &CallRecord) -> Result<CallRecord> {
+pub(crate) async fn insert(c: &impl GenericClient, k: &CallRecord) -> Result<CallRecord> {
     let config = serde_json::to_string(&k.config).map_err(|e| StoreError::Other(e.to_string()))?;
     let st = c
         .prepare_cached(

@@ -12,6 +12,8 @@ mod messages;
 mod migrate;
 mod notifications;
 mod query;
+mod recordings;
+mod twiml;
 mod webhooks;
 mod workspaces;
 

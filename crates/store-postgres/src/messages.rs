@@ -203,25 +203,31 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     })
 }
 
+/// Check an outbound message, then store it (with its charge and webhooks): a refused
+/// message writes nothing.
+pub(crate) async fn create(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
+    let m = &new.record;
+    let (account, caps) = crate::accounts::load_with_number(c, &m.account_sid, &m.from)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    rules::check_outbound(
+        &account,
+        &m.from,
+        caps.as_ref(),
+        new.require_from_capability,
+        new.require_geo_country.as_deref(),
+        Traffic::Sms,
+    )?;
+    insert(c, new).await
+}
+
 #[async_trait]
 impl MessageStore for PostgresStore {
     async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
         // Two round trips: the checks' inputs in one read, then one atomic insert (see
         // `owned_number` on why traffic takes no row locks).
         let c = self.pool.get().await.map_err(pool_error)?;
-        let m = &new.record;
-        let (account, caps) = crate::accounts::load_with_number(&c, &m.account_sid, &m.from)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        rules::check_outbound(
-            &account,
-            &m.from,
-            caps.as_ref(),
-            new.require_from_capability,
-            new.require_geo_country.as_deref(),
-            Traffic::Sms,
-        )?;
-        insert(&c, &new).await
+        create(&c, &new).await
     }
 
     async fn receive_message(&self, new: NewMessage) -> Result<MessageRecord> {

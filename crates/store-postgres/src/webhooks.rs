@@ -10,13 +10,14 @@ use crate::query::{exec, rows};
 use crate::{pool_error, PostgresStore};
 
 const COLUMNS: &str = "id, account_sid, resource_sid, url, method, params, due_at, \
-     idempotency_token, attempts, state";
+     idempotency_token, attempts, state, kind";
 
 fn record(r: &Row) -> (WebhookRecord, String) {
     (
         WebhookRecord {
             id: r.get(0),
             webhook: NewWebhook {
+                kind: WebhookKind::parse(r.get(10)),
                 account_sid: r.get(1),
                 resource_sid: r.get(2),
                 url: r.get(3),
@@ -37,7 +38,7 @@ pub(crate) async fn insert_webhooks(c: &impl GenericClient, webhooks: &[NewWebho
         exec(
             c,
             "INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-             idempotency_token, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
+             idempotency_token, next_attempt_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8) \
              ON CONFLICT (idempotency_token) DO NOTHING",
             &[
                 &w.account_sid,
@@ -47,6 +48,7 @@ pub(crate) async fn insert_webhooks(c: &impl GenericClient, webhooks: &[NewWebho
                 &w.params,
                 &w.due_at,
                 &w.idempotency_token,
+                &w.kind.as_str(),
             ],
         )
         .await?;
@@ -63,6 +65,45 @@ pub(crate) async fn drop_future(
     exec(
         c,
         "DELETE FROM webhooks WHERE resource_sid = $1 AND state = 'pending' AND due_at > $2",
+        &[&resource_sid, &after],
+    )
+    .await
+}
+
+/// Record how an attempt ended, in the caller's transaction; false when the webhook was no
+/// longer pending (nothing changed).
+pub(crate) async fn finish(
+    c: &impl GenericClient,
+    id: i64,
+    outcome: WebhookOutcome,
+    now: i64,
+) -> Result<bool> {
+    let (state, next, error) = match outcome {
+        WebhookOutcome::Delivered => ("delivered", None, None),
+        WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
+        WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
+    };
+    let changed = exec(
+        c,
+        "UPDATE webhooks SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
+         last_error = $4, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5::bigint END \
+         WHERE id = $1 AND state = 'pending'",
+        &[&id, &state, &next, &error, &now],
+    )
+    .await?;
+    Ok(changed == 1)
+}
+
+/// Drop a resource's pending status callbacks due after `after` (not its TwiML fetches).
+pub(crate) async fn drop_future_callbacks(
+    c: &impl GenericClient,
+    resource_sid: &str,
+    after: i64,
+) -> Result<u64> {
+    exec(
+        c,
+        "DELETE FROM webhooks WHERE resource_sid = $1 AND state = 'pending' AND due_at > $2 \
+         AND kind = 'callback'",
         &[&resource_sid, &after],
     )
     .await
@@ -90,7 +131,9 @@ impl WebhookStore for PostgresStore {
             "UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = $2 WHERE id IN \
              (SELECT w.id FROM webhooks w WHERE w.state = 'pending' AND w.next_attempt_at <= $1 \
              AND NOT EXISTS (SELECT 1 FROM webhooks e WHERE e.resource_sid = w.resource_sid \
-             AND e.state = 'pending' AND e.id < w.id) ORDER BY w.next_attempt_at, w.id \
+             AND e.state = 'pending' AND e.id <> w.id AND (CASE WHEN e.kind = 'callback' \
+             THEN w.kind = 'callback' AND e.id < w.id \
+             ELSE (e.due_at, e.id) < (w.due_at, w.id) END)) ORDER BY w.next_attempt_at, w.id \
              LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING {COLUMNS}"
         );
         let mut out: Vec<WebhookRecord> = rows(&c, &sql, &[&now, &until, &limit])
@@ -111,22 +154,10 @@ impl WebhookStore for PostgresStore {
     ) -> Result<()> {
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let tx = c.transaction().await.map_err(crate::pg_error)?;
-        let (state, next, error) = match outcome {
-            WebhookOutcome::Delivered => ("delivered", None, None),
-            WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
-            WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
-        };
-        let changed = exec(
-            &tx,
-            "UPDATE webhooks SET state = $2, next_attempt_at = COALESCE($3, next_attempt_at), \
-             last_error = $4, finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $5::bigint END \
-             WHERE id = $1 AND state = 'pending'",
-            &[&id, &state, &next, &error, &now],
-        )
-        .await?;
+        let changed = finish(&tx, id, outcome, now).await?;
         // A webhook already finished (its lease ran out and another run sent it) gets no
         // second Notification.
-        if let (Some(n), 1) = (&notification, changed) {
+        if let (Some(n), true) = (&notification, changed) {
             crate::notifications::insert(&tx, n).await?;
         }
         tx.commit().await.map_err(crate::pg_error)

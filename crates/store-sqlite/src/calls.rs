@@ -54,13 +54,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<CallRecord> {
     })
 }
 
-fn load(c: &Connection, account_sid: &str, sid: &str) -> Result<Option<CallRecord>> {
+pub(crate) fn load(c: &Connection, account_sid: &str, sid: &str) -> Result<Option<CallRecord>> {
     c.prepare_cached(&format!("{SELECT} WHERE sid = ?1 AND account_sid = ?2"))
         .and_then(|mut st| st.query_row([sid, account_sid], row).optional())
         .map_err(sql_error)
 }
 
-fn insert(c: &Connection, k: &CallRecord) -> Result<CallRecord> {
+pub(crate) fn insert(c: &Connection, k: &CallRecord) -> Result<CallRecord> {
     let config = serde_json::to_string(&k.config).map_err(|e| StoreError::Other(e.to_string()))?;
     c.prepare_cached(
         "INSERT INTO calls (sid, account_sid, parent_call_sid, direction, from_number, to_number, \

@@ -16,6 +16,8 @@ mod messages;
 mod migrate;
 mod notifications;
 mod query;
+mod recordings;
+mod twiml;
 mod webhooks;
 mod worker;
 mod workspaces;

@@ -158,28 +158,30 @@ fn insert(c: &Connection, new: &NewMessage) -> Result<MessageRecord> {
     Ok(MessageRecord { seq, ..m.clone() })
 }
 
+/// Check an outbound message as [`MessageStore::create_message`] does, then store it, in the
+/// caller's transaction: a refused message writes nothing.
+pub(crate) fn create(c: &Connection, new: &NewMessage) -> Result<MessageRecord> {
+    let m = &new.record;
+    let account = crate::accounts::load_required(c, &m.account_sid)?;
+    let caps = match new.require_from_capability {
+        Some(_) => owned_number(c, &m.account_sid, &m.from)?.map(|(_, caps)| caps),
+        None => None,
+    };
+    rules::check_outbound(
+        &account,
+        &m.from,
+        caps.as_ref(),
+        new.require_from_capability,
+        new.require_geo_country.as_deref(),
+        Traffic::Sms,
+    )?;
+    insert(c, new)
+}
+
 #[async_trait]
 impl MessageStore for SqliteStore {
     async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
-        self.writer
-            .write(move |c| {
-                let m = &new.record;
-                let account = crate::accounts::load_required(c, &m.account_sid)?;
-                let caps = match new.require_from_capability {
-                    Some(_) => owned_number(c, &m.account_sid, &m.from)?.map(|(_, caps)| caps),
-                    None => None,
-                };
-                rules::check_outbound(
-                    &account,
-                    &m.from,
-                    caps.as_ref(),
-                    new.require_from_capability,
-                    new.require_geo_country.as_deref(),
-                    Traffic::Sms,
-                )?;
-                insert(c, &new)
-            })
-            .await
+        self.writer.write(move |c| create(c, &new)).await
     }
 
     async fn receive_message(&self, new: NewMessage) -> Result<MessageRecord> {

@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_webhooks",
         include_str!("../migrations/0006_webhooks.sql"),
     ),
+    (
+        7,
+        "0007_twiml",
+        include_str!("../migrations/0007_twiml.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

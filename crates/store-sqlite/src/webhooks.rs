@@ -8,13 +8,14 @@ use crate::worker::sql_error;
 use crate::SqliteStore;
 
 const SELECT: &str = "SELECT id, account_sid, resource_sid, url, method, params, due_at, \
-     idempotency_token, attempts, state FROM webhooks";
+     idempotency_token, attempts, state, kind FROM webhooks";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<(WebhookRecord, String)> {
     Ok((
         WebhookRecord {
             id: r.get(0)?,
             webhook: NewWebhook {
+                kind: WebhookKind::parse(&r.get::<_, String>(10)?),
                 account_sid: r.get(1)?,
                 resource_sid: r.get(2)?,
                 url: r.get(3)?,
@@ -37,7 +38,7 @@ pub(crate) fn insert_webhooks(c: &Connection, webhooks: &[NewWebhook]) -> Result
     let mut st = c
         .prepare_cached(
             "INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-             idempotency_token, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6) \
+             idempotency_token, next_attempt_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8) \
              ON CONFLICT (idempotency_token) DO NOTHING",
         )
         .map_err(sql_error)?;
@@ -49,7 +50,8 @@ pub(crate) fn insert_webhooks(c: &Connection, webhooks: &[NewWebhook]) -> Result
             w.method,
             w.params,
             w.due_at,
-            w.idempotency_token
+            w.idempotency_token,
+            w.kind.as_str()
         ])
         .map_err(sql_error)?;
     }
@@ -60,6 +62,35 @@ pub(crate) fn insert_webhooks(c: &Connection, webhooks: &[NewWebhook]) -> Result
 pub(crate) fn drop_future(c: &Connection, resource_sid: &str, after: i64) -> Result<u64> {
     c.prepare_cached(
         "DELETE FROM webhooks WHERE resource_sid = ?1 AND state = 'pending' AND due_at > ?2",
+    )
+    .and_then(|mut st| st.execute(params![resource_sid, after]))
+    .map(|n| n as u64)
+    .map_err(sql_error)
+}
+
+/// Record how an attempt ended, in the caller's transaction; false when the webhook was no
+/// longer pending (nothing changed).
+pub(crate) fn finish(c: &Connection, id: i64, outcome: WebhookOutcome, now: i64) -> Result<bool> {
+    let (state, next, error) = match outcome {
+        WebhookOutcome::Delivered => ("delivered", None, None),
+        WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
+        WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
+    };
+    c.prepare_cached(
+        "UPDATE webhooks SET state = ?2, next_attempt_at = COALESCE(?3, next_attempt_at), \
+         last_error = ?4, finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?5 END \
+         WHERE id = ?1 AND state = 'pending'",
+    )
+    .and_then(|mut st| st.execute(params![id, state, next, error, now]))
+    .map(|n| n == 1)
+    .map_err(sql_error)
+}
+
+/// Drop a resource's pending status callbacks due after `after` (not its TwiML fetches).
+pub(crate) fn drop_future_callbacks(c: &Connection, resource_sid: &str, after: i64) -> Result<u64> {
+    c.prepare_cached(
+        "DELETE FROM webhooks WHERE resource_sid = ?1 AND state = 'pending' AND due_at > ?2 \
+         AND kind = 'callback'",
     )
     .and_then(|mut st| st.execute(params![resource_sid, after]))
     .map(|n| n as u64)
@@ -88,9 +119,12 @@ impl WebhookStore for SqliteStore {
                          WHERE id IN (SELECT w.id FROM webhooks w WHERE w.state = 'pending' \
                          AND w.next_attempt_at <= ?1 AND NOT EXISTS (SELECT 1 FROM webhooks e \
                          WHERE e.resource_sid = w.resource_sid AND e.state = 'pending' \
-                         AND e.id < w.id) ORDER BY w.next_attempt_at, w.id LIMIT ?3) \
+                         AND e.id <> w.id AND (CASE WHEN e.kind = 'callback' \
+                         THEN w.kind = 'callback' AND e.id < w.id \
+                         ELSE e.due_at < w.due_at OR (e.due_at = w.due_at AND e.id < w.id) END)) \
+                         ORDER BY w.next_attempt_at, w.id LIMIT ?3) \
                          RETURNING id, account_sid, resource_sid, url, method, params, due_at, \
-                         idempotency_token, attempts, state",
+                         idempotency_token, attempts, state, kind",
                     )
                     .and_then(|mut st| {
                         st.query_map(params![now, now + lease_ms, limit], row)?
@@ -113,23 +147,11 @@ impl WebhookStore for SqliteStore {
     ) -> Result<()> {
         self.writer
             .write(move |c| {
-                let (state, next, error) = match outcome {
-                    WebhookOutcome::Delivered => ("delivered", None, None),
-                    WebhookOutcome::Retry { at, error } => ("pending", Some(at), Some(error)),
-                    WebhookOutcome::Failed { error } => ("failed", None, Some(error)),
-                };
-                let changed = c
-                    .prepare_cached(
-                    "UPDATE webhooks SET state = ?2, next_attempt_at = COALESCE(?3, next_attempt_at), \
-                     last_error = ?4, finished_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?5 END \
-                     WHERE id = ?1 AND state = 'pending'",
-                )
-                .and_then(|mut st| st.execute(params![id, state, next, error, now]))
-                .map_err(sql_error)?;
+                let changed = finish(c, id, outcome, now)?;
                 // A webhook already finished (its lease ran out and another run sent it)
                 // gets no second Notification.
                 match &notification {
-                    Some(n) if changed == 1 => crate::notifications::insert(c, n),
+                    Some(n) if changed => crate::notifications::insert(c, n),
                     _ => Ok(()),
                 }
             })

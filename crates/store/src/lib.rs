@@ -16,8 +16,10 @@ pub mod keys;
 pub mod messages;
 pub mod notifications;
 pub mod paging;
+pub mod recordings;
 pub mod rules;
 pub mod testsuite;
+pub mod twiml;
 pub mod webhooks;
 pub mod workspaces;
 
@@ -33,6 +35,8 @@ pub use keys::*;
 pub use messages::*;
 pub use notifications::*;
 pub use paging::{PageRequest, PageSlice};
+pub use recordings::*;
+pub use twiml::*;
 pub use webhooks::*;
 pub use workspaces::*;
 
@@ -45,6 +49,7 @@ pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
     "notifications",
     "charges",
     "messages",
+    "recordings",
     "calls",
     "incoming_phone_numbers",
     "addresses",
@@ -63,6 +68,8 @@ pub trait Store:
     + WorkspaceStore
     + WebhookStore
     + NotificationStore
+    + RecordingStore
+    + TwimlStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

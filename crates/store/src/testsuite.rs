@@ -1119,6 +1119,7 @@ fn outbound(record: MessageRecord) -> NewMessage {
 
 fn webhook(account: &str, resource: &str, due_at: i64, n: u32) -> NewWebhook {
     NewWebhook {
+        kind: WebhookKind::Callback,
         account_sid: account.into(),
         resource_sid: resource.into(),
         url: "http://127.0.0.1:9/status".into(),

@@ -1,19 +1,52 @@
-//! The webhook queue: every webhook Switchboard sends (status callbacks now; TwiML fetches
-//! and usage triggers later) is a row here first, written in the same transaction as the
-//! event it reports, so an acknowledged write never loses its webhook.
+//! The webhook queue: every webhook Switchboard sends (status callbacks, TwiML fetches; usage
+//! triggers later) is a row here first, written in the same transaction as the event it
+//! reports, so an acknowledged write never loses its webhook.
 //!
 //! Delivery is at least once: a sender leases due rows, sends, then marks them delivered
 //! or schedules a retry. A crash between sending and marking sends again after the lease
 //! ends, with the same idempotency token, as Twilio does. Per resource, a webhook is not
-//! due while an earlier one of the same resource is still pending, so they arrive in order.
+//! due while an earlier one of the same resource is still pending, so they arrive in order;
+//! a TwiML fetch waits only for earlier fetches, and holds back the callbacks due after it
+//! (the document it fetches may change the call's course, and so those callbacks).
 
 use async_trait::async_trait;
 
 use crate::Result;
 
+/// What a webhook is for, which decides what is done with the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WebhookKind {
+    /// A status callback (or any notice whose answer is ignored); retried with backoff.
+    #[default]
+    Callback,
+    /// A call's TwiML document (`resource_sid` the call); an empty `url` stands for the
+    /// call's `Twiml`. Tried once; failures go to the fallback URL.
+    Voice,
+    /// The answer to an inbound message (`resource_sid` the message). Tried once.
+    Messaging,
+}
+
+impl WebhookKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookKind::Callback => "callback",
+            WebhookKind::Voice => "voice",
+            WebhookKind::Messaging => "messaging",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "voice" => WebhookKind::Voice,
+            "messaging" => WebhookKind::Messaging,
+            _ => WebhookKind::Callback,
+        }
+    }
+}
+
 /// A webhook to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewWebhook {
+    pub kind: WebhookKind,
     /// The account whose auth token signs it.
     pub account_sid: String,
     /// The call or message it reports on; orders its webhooks.

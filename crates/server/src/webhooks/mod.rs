@@ -55,6 +55,7 @@ pub fn message_status_callbacks(m: &MessageRecord) -> Vec<NewWebhook> {
                 params.push(("MessagingServiceSid", service));
             }
             NewWebhook {
+                kind: switchboard_store::WebhookKind::Callback,
                 account_sid: m.account_sid.clone(),
                 resource_sid: m.sid.clone(),
                 url: url.to_owned(),
@@ -137,6 +138,7 @@ pub fn call_status_callbacks(k: &CallRecord) -> Vec<NewWebhook> {
                 }
             }
             NewWebhook {
+                kind: switchboard_store::WebhookKind::Callback,
                 account_sid: k.account_sid.clone(),
                 resource_sid: k.sid.clone(),
                 url: url.to_owned(),
