@@ -111,17 +111,22 @@ pub async fn start(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<RunningServer> {
     let (shutdown, rx) = watch::channel(false);
-    let jobs = Arc::new(Jobs::new(store.clone(), clock.clone()));
+    let jobs = Arc::new(Jobs::new(
+        store.clone(),
+        clock.clone(),
+        config.carrier.clone(),
+    ));
     let jobs_task = jobs.clone().spawn_loop(rx.clone());
     let state = AppState {
         store,
         clock,
         admin_token: config.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
-        jobs,
+        jobs: jobs.clone(),
         inventory: config.inventory,
         carrier: config.carrier,
     };
     let mut stop = rx;
+    let config_tls = config.tls.is_some();
     let (addr, server) = match config.tls {
         None => {
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -160,6 +165,8 @@ pub async fn start(
             (addr, server)
         }
     };
+    let scheme = if config_tls { "https" } else { "http" };
+    jobs.set_base_url(format!("{scheme}://{addr}"));
     Ok(RunningServer {
         addr,
         shutdown,

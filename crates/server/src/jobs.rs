@@ -15,6 +15,7 @@ use switchboard_store::{Store, StoreError, CLOSED_RETENTION_MS};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::carrier::Carrier;
 use crate::clock::Clock;
 use crate::webhooks::sender::Sender;
 
@@ -34,8 +35,8 @@ pub struct DueReport {
 }
 
 impl Jobs {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let webhooks = Sender::new(store.clone(), clock.clone());
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, carrier: Arc<Carrier>) -> Self {
+        let webhooks = Sender::new(store.clone(), clock.clone(), carrier);
         Jobs {
             store,
             clock,
@@ -45,6 +46,8 @@ impl Jobs {
 
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
+        // Webhooks first: a TwiML document may change how a call ends, and so its charge.
+        let webhooks_delivered = self.webhooks.deliver_due().await?;
         let now = self.clock.now_ms();
         let call_charges = self.store.charge_ended_calls(now).await?;
         let number_charges = self.store.charge_due_numbers(now).await?;
@@ -55,13 +58,22 @@ impl Jobs {
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
-        let webhooks_delivered = self.webhooks.deliver_due().await?;
         Ok(DueReport {
             call_charges,
             number_charges,
             purged_subaccounts: purged,
             webhooks_delivered,
         })
+    }
+
+    /// This server's own URL, once bound (recordings' URLs are sent with it).
+    pub fn set_base_url(&self, url: String) {
+        self.webhooks.twiml.set_base_url(url);
+    }
+
+    /// This server's own URL (empty until bound).
+    pub fn base_url(&self) -> String {
+        self.webhooks.twiml.base_url()
     }
 
     /// Run [`Jobs::run_due`] every second until `shutdown` turns true.

@@ -221,7 +221,7 @@ impl CallStore for PostgresStore {
             return Err(RuleViolation::CallNotLive.into());
         }
         if let Some(cfg) = config {
-            k.config = cfg;
+            rules::reconfigure_call(&mut k, cfg);
         }
         k.date_updated = now;
         let cfg = serde_json::to_string(&k.config).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -273,9 +273,12 @@ impl CallStore for PostgresStore {
         let mut made = 0;
         loop {
             let tx = c.transaction().await.map_err(pg_error)?;
-            // SKIP LOCKED: instances running this job at once share the work.
+            // SKIP LOCKED: instances running this job at once share the work. A call whose
+            // TwiML document is still to run may yet end differently: it waits.
             let sql = format!(
-                "{SELECT} WHERE NOT charged AND ends_at <= $1 ORDER BY ends_at LIMIT 500 FOR UPDATE SKIP LOCKED"
+                "{SELECT} WHERE NOT charged AND ends_at <= $1 AND NOT EXISTS (SELECT 1 FROM \
+                 webhooks w WHERE w.resource_sid = calls.sid AND w.state = 'pending' \
+                 AND w.kind = 'voice') ORDER BY ends_at LIMIT 500 FOR UPDATE SKIP LOCKED"
             );
             let due = rows(&tx, &sql, &[&now]).await?;
             if due.is_empty() {

@@ -209,7 +209,7 @@ impl CallStore for SqliteStore {
                     return Err(RuleViolation::CallNotLive.into());
                 }
                 if let Some(cfg) = config {
-                    k.config = cfg;
+                    rules::reconfigure_call(&mut k, cfg);
                 }
                 k.date_updated = now;
                 let cfg = serde_json::to_string(&k.config).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -253,9 +253,14 @@ impl CallStore for SqliteStore {
                 loop {
                     let due = c
                         .prepare_cached(&format!(
-                            "{SELECT} WHERE charged = 0 AND ends_at <= ?1 ORDER BY ends_at LIMIT 500"
+                            "{SELECT} WHERE charged = 0 AND ends_at <= ?1 AND NOT EXISTS (SELECT 1 \
+                             FROM webhooks w WHERE w.resource_sid = calls.sid AND \
+                             w.state = 'pending' AND w.kind = 'voice') ORDER BY ends_at LIMIT 500"
                         ))
-                        .and_then(|mut st| st.query_map([now], row)?.collect::<rusqlite::Result<Vec<_>>>())
+                        .and_then(|mut st| {
+                            st.query_map([now], row)?
+                                .collect::<rusqlite::Result<Vec<_>>>()
+                        })
                         .map_err(sql_error)?;
                     if due.is_empty() {
                         return Ok(made);

@@ -24,6 +24,36 @@ pub struct CallConfig {
     pub machine_detection: Option<String>,
     pub caller_id: Option<String>,
     pub send_digits: Option<String>,
+    /// TwiML state (see `switchboard_twiml`): the other party's `<Gather>` inputs and how many
+    /// were used, how long they speak into a `<Record>`, how long clips play, how many
+    /// documents the call has run, and the document fetch it waits for.
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    #[serde(default)]
+    pub inputs_used: usize,
+    #[serde(default)]
+    pub record_seconds: Option<i64>,
+    #[serde(default)]
+    pub play_seconds: Option<i64>,
+    #[serde(default)]
+    pub documents: u32,
+    /// When the other party hangs up, whatever the documents say (ms).
+    #[serde(default)]
+    pub hangup_at: Option<i64>,
+    #[serde(default)]
+    pub fetch: Option<PendingFetch>,
+}
+
+/// The next TwiML document a call fetches: a [`crate::WebhookKind::Voice`] webhook, rebuilt
+/// from this whenever the call's webhooks are (an empty `url` means the call's `Twiml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingFetch {
+    pub token: String,
+    pub url: String,
+    pub method: String,
+    /// Form-encoded.
+    pub params: String,
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -195,6 +195,18 @@ pub fn end_call(
     Ok(())
 }
 
+/// Apply a configuration change to a live call. One that queues a new document (a redirect)
+/// undoes what the previous document decided about the call's end: it goes back to when the
+/// other party hangs up, and the new document decides.
+pub fn reconfigure_call(k: &mut crate::CallRecord, config: crate::CallConfig) {
+    let redirected = config.fetch.is_some() && config.fetch != k.config.fetch;
+    k.config = config;
+    if let (true, Some(h), Some(_)) = (redirected, k.config.hangup_at, k.answered_at) {
+        k.ends_at = h;
+        k.final_status = "completed".into();
+    }
+}
+
 /// The charge of an ended call: its category and cost, or `None` when it cost nothing.
 pub fn call_charge(k: &crate::CallRecord) -> Option<crate::NewCharge> {
     let cost = k.cost_at(k.ends_at)?;

@@ -13,6 +13,7 @@ pub mod key;
 pub mod message;
 pub mod notification;
 pub mod page;
+pub mod recording;
 pub mod sid;
 
 /// The only API version this server speaks.

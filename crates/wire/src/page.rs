@@ -62,6 +62,17 @@ pub struct Page<T> {
     pub items: Vec<T>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item changed (one resource in another shape).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            key: self.key,
+            meta: self.meta,
+            items: self.items.into_iter().map(f).collect(),
+        }
+    }
+}
+
 impl<T: Serialize> Serialize for Page<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let start = u64::from(self.meta.page) * u64::from(self.meta.page_size);

@@ -13,6 +13,7 @@ pub mod prefix {
     pub const MEDIA_MESSAGE: &str = "MM";
     pub const NOTIFICATION: &str = "NO";
     pub const PHONE_NUMBER: &str = "PN";
+    pub const RECORDING: &str = "RE";
 }
 
 fn random_hex(bytes: usize) -> String {

@@ -345,3 +345,41 @@ fn notifications_have_every_spec_property_in_order() {
         assert_eq!(keys_in_order(&n), schema_keys(&spec, instance));
     }
 }
+
+#[test]
+fn recordings_have_every_spec_property_in_order() {
+    use switchboard_wire::recording::{Recording, RecordingSubresourceUris};
+    let spec = spec();
+    let r = Recording {
+        account_sid: String::new(),
+        api_version: String::new(),
+        call_sid: String::new(),
+        conference_sid: None,
+        date_created: String::new(),
+        date_updated: String::new(),
+        start_time: String::new(),
+        duration: String::new(),
+        sid: String::new(),
+        price: None,
+        price_unit: String::new(),
+        status: String::new(),
+        channels: 1,
+        source: String::new(),
+        error_code: None,
+        uri: String::new(),
+        encryption_details: None,
+        subresource_uris: RecordingSubresourceUris {
+            add_on_results: String::new(),
+            transcriptions: String::new(),
+        },
+        media_url: String::new(),
+    };
+    assert_eq!(
+        keys_in_order(&r),
+        schema_keys(&spec, "api.v2010.account.recording")
+    );
+    assert_eq!(
+        keys_in_order(&r.for_call()),
+        schema_keys(&spec, "api.v2010.account.call.call_recording")
+    );
+}

@@ -14,8 +14,8 @@ use switchboard_wire::page::Page;
 use switchboard_carrier::{CallOutcome, MessageOutcome, Scenario};
 use switchboard_numbering::parse_e164;
 use switchboard_store::{
-    CallConfig, CallRecord, MessageRecord, NewCall, NewCharge, NewMessage, PhoneNumberRecord,
-    RuleViolation, StoreError,
+    CallConfig, CallRecord, MessageRecord, NewCall, NewCharge, NewMessage, NewWebhook,
+    PhoneNumberRecord, RuleViolation, StoreError, WebhookKind,
 };
 use switchboard_wire::call::Call;
 use switchboard_wire::message::Message;
@@ -210,8 +210,9 @@ async fn receiving_number(
 }
 
 /// POST /admin/v1/InboundCalls: a call from `From` (any number) to `To` (an owned number),
-/// recorded for the number's owner with direction `inbound`. Refused (10003) when the
-/// owner is suspended or closed.
+/// recorded for the number's owner with direction `inbound`, running the number's
+/// `VoiceUrl` (`Digits`, repeated: the caller's input to each `<Gather>`). Refused (10003)
+/// when the owner is suspended or closed, and then no webhook is sent.
 pub async fn inbound_call(
     State(state): State<AppState>,
     params: Params,
@@ -268,8 +269,23 @@ pub async fn inbound_call(
         date_created: now,
         date_updated: now,
     };
+    let mut record = record;
+    crate::routes::calls::with_scenario_timing(&state, &mut record);
+    let digits: Vec<String> = params.all("Digits").iter().map(|d| d.to_string()).collect();
+    if !digits.is_empty() {
+        record.config.inputs = digits;
+    }
+    if record.config.url.is_some() {
+        // The number's TwiML runs as the call arrives: it answers the call (or rejects it)
+        // and decides how long it lasts, until the caller hangs up after `TalkSeconds`.
+        record.answered_at = None;
+        record.ends_at = now + talk.max(0) * 1000;
+        record.final_status = "no-answer".into();
+        record.config.hangup_at = Some(record.ends_at);
+        crate::webhooks::schedule_document(&mut record, now, "ringing");
+    }
     let new = NewCall {
-        webhooks: crate::webhooks::call_status_callbacks(&record),
+        webhooks: crate::webhooks::call_webhooks(&record),
         record,
         require_from_owned: false,
         require_geo_country: None,
@@ -290,8 +306,9 @@ pub async fn inbound_call(
 }
 
 /// POST /admin/v1/InboundMessages: a message from `From` to `To` (an owned number), with
-/// `Body` and/or `MediaUrl`, recorded as `received` for the number's owner. Refused (30002)
-/// when the owner is suspended or closed.
+/// `Body` and/or `MediaUrl`, recorded as `received` for the number's owner, and posted to
+/// the number's `SmsUrl`. Refused (30002) when the owner is suspended or closed, and then no
+/// webhook is sent.
 pub async fn inbound_message(
     State(state): State<AppState>,
     params: Params,
@@ -343,6 +360,24 @@ pub async fn inbound_message(
         canceled_at: None,
         redacted_at: None,
     };
+    // The number's SmsUrl is asked what to answer; a <Message> in its TwiML replies.
+    let webhooks: Vec<NewWebhook> = number
+        .config
+        .sms_url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .map(|url| NewWebhook {
+            kind: WebhookKind::Messaging,
+            account_sid: record.account_sid.clone(),
+            resource_sid: record.sid.clone(),
+            url,
+            method: number.config.sms_method.clone(),
+            params: crate::webhooks::twiml::message_params(&record),
+            due_at: now,
+            idempotency_token: format!("{}-sms", record.sid),
+        })
+        .into_iter()
+        .collect();
     let new = NewMessage {
         record,
         require_from_capability: None,
@@ -351,7 +386,7 @@ pub async fn inbound_message(
             category: if is_mms { "mms-inbound" } else { "sms-inbound" }.into(),
             amount: cost.to_string(),
         }),
-        webhooks: vec![],
+        webhooks,
     };
     let m = state
         .store

@@ -242,8 +242,14 @@ pub async fn create(
         date_created: now,
         date_updated: now,
     };
+    let mut record = record;
+    with_scenario_timing(&state, &mut record);
+    if let Some(answered) = record.answered_at {
+        // Twilio fetches the call's TwiML when it is answered.
+        crate::webhooks::schedule_document(&mut record, answered, "in-progress");
+    }
     let new = NewCall {
-        webhooks: crate::webhooks::call_status_callbacks(&record),
+        webhooks: crate::webhooks::call_webhooks(&record),
         record,
         require_from_owned: true,
         require_geo_country: Some(to_number.iso_country.clone()),
@@ -259,6 +265,19 @@ pub async fn create(
         other => other.into(),
     })?;
     Ok((StatusCode::CREATED, Json(to_wire(&created, now))))
+}
+
+/// What the call's scenario says the other party does in its TwiML (inputs to `<Gather>`,
+/// how long they speak into `<Record>`, clip length), kept with the call so its documents
+/// run the same whenever they run; and when that party hangs up.
+pub fn with_scenario_timing(state: &AppState, k: &mut CallRecord) {
+    let scenarios = state.carrier.scenarios();
+    if let Some(s) = scenarios.matching(&k.to) {
+        k.config.inputs = s.digits.clone().unwrap_or_default();
+        k.config.record_seconds = s.record_seconds;
+        k.config.play_seconds = s.play_seconds;
+    }
+    k.config.hangup_at = Some(k.ends_at);
 }
 
 /// GET /2010-04-01/Accounts/{AccountSid}/Calls.json · ListCall
@@ -345,7 +364,7 @@ fn not_live(e: StoreError) -> ApiError {
 /// POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json · UpdateCall
 ///
 /// `Status=completed` hangs up, `Status=canceled` stops a call not yet answered; `Url` or
-/// `Twiml` redirect a live call (its TwiML runs with the webhooks issue).
+/// `Twiml` redirect a live call to a new document.
 pub async fn update(
     State(state): State<AppState>,
     scope: AccountScope,
@@ -377,7 +396,15 @@ pub async fn update(
     .iter()
     .any(|k| params.get(k).is_some());
     let config = if changes_config {
-        Some(config_from(&params, current.config.clone())?)
+        let mut k = current.clone();
+        k.config = config_from(&params, current.config.clone())?;
+        let redirect =
+            params.get("Url").is_some_and(|u| !u.is_empty()) || params.get("Twiml").is_some();
+        if let (true, Some(answered)) = (redirect, current.answered_at) {
+            // A redirect runs the new document now (or at the answer, for a call ringing).
+            crate::webhooks::schedule_document(&mut k, answered.max(now), "in-progress");
+        }
+        Some(k.config)
     } else {
         None
     };
@@ -392,7 +419,7 @@ pub async fn update(
             end,
             config,
             now,
-            crate::webhooks::call_status_callbacks,
+            crate::webhooks::call_webhooks,
         )
         .await
         .map_err(not_live)?;

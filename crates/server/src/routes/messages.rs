@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use rust_decimal::Decimal;
 use switchboard_carrier::{price_string, segment_count, MessageOutcome};
-use switchboard_numbering::parse_e164;
+use switchboard_numbering::{parse_e164, ParsedNumber};
 use switchboard_store::{
     MessageListQuery, MessageRecord, NewCharge, NewMessage, RuleViolation, StoreError,
 };
@@ -19,6 +19,7 @@ use switchboard_wire::sid::{self, prefix};
 
 use crate::app::AppState;
 use crate::auth::AccountScope;
+use crate::carrier::Carrier;
 use crate::error::{ApiError, ApiResult};
 use crate::filters::date_range;
 use crate::paging::{envelope, PageParams};
@@ -148,6 +149,85 @@ fn send_at(p: &Params, now: i64) -> ApiResult<Option<i64>> {
     Ok(Some(t))
 }
 
+/// What an outbound message is made of (through the API or a TwiML `<Message>`).
+pub struct Outbound<'a> {
+    pub account_sid: &'a str,
+    /// `outbound-api`, `outbound-call` (sent from a call's TwiML) or `outbound-reply`.
+    pub direction: &'a str,
+    pub from: &'a str,
+    pub to: &'a ParsedNumber,
+    pub body: &'a str,
+    pub media: &'a [String],
+    pub status_callback: Option<String>,
+    /// When it is sent (now, or `SendAt`).
+    pub start: i64,
+    pub scheduled: bool,
+    pub now: i64,
+}
+
+/// An outbound message as the simulated carrier will carry it: segments, price, course
+/// (from the destination's scenario), its charge and status callbacks, and the checks the
+/// store makes before storing it.
+pub fn outbound_message(carrier: &Carrier, o: Outbound<'_>) -> NewMessage {
+    let is_mms = !o.media.is_empty();
+    let segments = i64::from(segment_count(o.body));
+    let rates = carrier.rates.rates(&o.to.iso_country);
+    let cost = if is_mms {
+        rates.mms_outbound
+    } else {
+        rates.sms_outbound * Decimal::from(segments)
+    };
+    let plan = carrier.scenarios().message_plan(&o.to.e164);
+    let start = o.start;
+    let charged = plan.outcome != MessageOutcome::Failed;
+    let record = MessageRecord {
+        seq: 0,
+        sid: sid::new_sid(if is_mms {
+            prefix::MEDIA_MESSAGE
+        } else {
+            prefix::MESSAGE
+        }),
+        account_sid: o.account_sid.to_owned(),
+        direction: o.direction.into(),
+        from: o.from.to_owned(),
+        to: o.to.e164.clone(),
+        messaging_service_sid: None,
+        body: o.body.to_owned(),
+        num_segments: segments,
+        num_media: o.media.len() as i64,
+        media_urls: o.media.to_vec(),
+        status_callback: o.status_callback,
+        api_version: switchboard_wire::API_VERSION.into(),
+        date_created: o.now,
+        send_at: start,
+        sending_at: start + plan.sending_after_ms,
+        sent_at: plan.sent_after_ms.map(|t| start + t),
+        final_at: start + plan.final_after_ms,
+        final_status: plan.outcome.status().into(),
+        error_code: plan.error_code.map(i64::from),
+        scheduled: o.scheduled,
+        price: charged.then(|| price_string(cost)),
+        price_unit: "USD".into(),
+        canceled_at: None,
+        redacted_at: None,
+    };
+    NewMessage {
+        webhooks: crate::webhooks::message_status_callbacks(&record),
+        record,
+        require_from_capability: Some(if is_mms { "mms" } else { "sms" }),
+        require_geo_country: Some(o.to.iso_country.clone()),
+        charge: charged.then(|| NewCharge {
+            category: if is_mms {
+                "mms-outbound"
+            } else {
+                "sms-outbound"
+            }
+            .into(),
+            amount: cost.to_string(),
+        }),
+    }
+}
+
 /// POST /2010-04-01/Accounts/{AccountSid}/Messages.json · CreateMessage
 pub async fn create(
     State(state): State<AppState>,
@@ -231,63 +311,22 @@ pub async fn create(
     }
     let scheduled_at = send_at(&params, now)?;
 
-    let is_mms = !media.is_empty();
-    let segments = i64::from(segment_count(body));
-    let rates = state.carrier.rates.rates(&to_number.iso_country);
-    let cost = if is_mms {
-        rates.mms_outbound
-    } else {
-        rates.sms_outbound * Decimal::from(segments)
-    };
-    let plan = state.carrier.scenarios().message_plan(&to_number.e164);
-    let start = scheduled_at.unwrap_or(now);
-    let charged = plan.outcome != MessageOutcome::Failed;
-    let record = MessageRecord {
-        seq: 0,
-        sid: sid::new_sid(if is_mms {
-            prefix::MEDIA_MESSAGE
-        } else {
-            prefix::MESSAGE
-        }),
-        account_sid: scope.sid().to_owned(),
-        direction: "outbound-api".into(),
-        from: from.to_owned(),
-        to: to_number.e164.clone(),
-        messaging_service_sid: None,
-        body: body.to_owned(),
-        num_segments: segments,
-        num_media: media.len() as i64,
-        media_urls: media.iter().map(|m| m.to_string()).collect(),
-        status_callback,
-        api_version: switchboard_wire::API_VERSION.into(),
-        date_created: now,
-        send_at: start,
-        sending_at: start + plan.sending_after_ms,
-        sent_at: plan.sent_after_ms.map(|t| start + t),
-        final_at: start + plan.final_after_ms,
-        final_status: plan.outcome.status().into(),
-        error_code: plan.error_code.map(i64::from),
-        scheduled: scheduled_at.is_some(),
-        price: charged.then(|| price_string(cost)),
-        price_unit: "USD".into(),
-        canceled_at: None,
-        redacted_at: None,
-    };
-    let new = NewMessage {
-        webhooks: crate::webhooks::message_status_callbacks(&record),
-        record,
-        require_from_capability: Some(if is_mms { "mms" } else { "sms" }),
-        require_geo_country: Some(to_number.iso_country.clone()),
-        charge: charged.then(|| NewCharge {
-            category: if is_mms {
-                "mms-outbound"
-            } else {
-                "sms-outbound"
-            }
-            .into(),
-            amount: cost.to_string(),
-        }),
-    };
+    let media: Vec<String> = media.iter().map(|m| m.to_string()).collect();
+    let new = outbound_message(
+        &state.carrier,
+        Outbound {
+            account_sid: scope.sid(),
+            direction: "outbound-api",
+            from,
+            to: &to_number,
+            body,
+            media: &media,
+            status_callback,
+            start: scheduled_at.unwrap_or(now),
+            scheduled: scheduled_at.is_some(),
+            now,
+        },
+    );
     let created = state.store.create_message(new).await.map_err(|e| match e {
         StoreError::Rule(RuleViolation::FromNotOwned) => from_not_owned(from),
         // https://www.twilio.com/docs/errors/21408

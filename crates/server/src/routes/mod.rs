@@ -12,6 +12,7 @@ pub mod incoming_phone_numbers;
 pub mod keys;
 pub mod messages;
 pub mod notifications;
+pub mod recordings;
 pub mod taskrouter;
 
 use std::collections::HashMap;
@@ -107,6 +108,20 @@ pub fn api() -> Router<AppState> {
         .route(
             &r("/Calls/{CallSid}/Notifications/{SidJson}"),
             get(notifications::fetch_of_call),
+        )
+        .route(
+            &r("/Calls/{CallSid}/Recordings.json"),
+            get(recordings::list_of_call),
+        )
+        .route(
+            &r("/Calls/{CallSid}/Recordings/{SidJson}"),
+            get(recordings::fetch_of_call).delete(recordings::delete_of_call),
+        )
+        // Recordings
+        .route(&r("/Recordings.json"), get(recordings::list))
+        .route(
+            &r("/Recordings/{SidJson}"),
+            get(recordings::fetch).delete(recordings::delete),
         )
         // Notifications
         .route(&r("/Notifications.json"), get(notifications::list))

@@ -4,8 +4,9 @@
 
 pub mod sender;
 pub mod signature;
+pub mod twiml;
 
-use switchboard_store::{CallRecord, MessageRecord, NewWebhook};
+use switchboard_store::{CallRecord, MessageRecord, NewWebhook, PendingFetch, WebhookKind};
 use switchboard_wire::date::rfc2822;
 
 /// Form-encode `params` in the order given.
@@ -149,4 +150,75 @@ pub fn call_status_callbacks(k: &CallRecord) -> Vec<NewWebhook> {
             }
         })
         .collect()
+}
+
+/// Everything a call has queued: its status callbacks, and the TwiML document it will fetch
+/// next, unless the call is over by then. Stores rebuild this whenever the call's course
+/// changes (an update, a document run); tokens make rebuilding idempotent.
+pub fn call_webhooks(k: &CallRecord) -> Vec<NewWebhook> {
+    let mut hooks = call_status_callbacks(k);
+    if let Some(f) = k.config.fetch.as_ref().filter(|f| f.at < k.ends_at) {
+        hooks.push(NewWebhook {
+            kind: WebhookKind::Voice,
+            account_sid: k.account_sid.clone(),
+            resource_sid: k.sid.clone(),
+            url: f.url.clone(),
+            method: f.method.clone(),
+            params: f.params.clone(),
+            due_at: f.at,
+            idempotency_token: f.token.clone(),
+        });
+    }
+    hooks
+}
+
+/// The parameters of a call's TwiML request, as Twilio sends them, with `extra` (a verb's
+/// results) after them.
+pub fn voice_params(k: &CallRecord, call_status: &str, extra: &[(String, String)]) -> String {
+    let mut params: Vec<(&str, &str)> = vec![
+        ("AccountSid", k.account_sid.as_str()),
+        ("ApiVersion", "2010-04-01"),
+        ("CallSid", k.sid.as_str()),
+        ("CallStatus", call_status),
+        ("Called", k.to.as_str()),
+        ("Caller", k.from.as_str()),
+        ("Direction", k.direction.as_str()),
+        ("From", k.from.as_str()),
+        ("To", k.to.as_str()),
+    ];
+    for (name, value) in [
+        ("ParentCallSid", k.parent_call_sid.as_deref()),
+        ("CallerName", k.caller_name.as_deref()),
+        ("ForwardedFrom", k.forwarded_from.as_deref()),
+        ("AnsweredBy", k.answered_by.as_deref()),
+    ] {
+        if let Some(v) = value {
+            params.push((name, v));
+        }
+    }
+    params.extend(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    encode(&params)
+}
+
+/// The call's next document: `Url` (with `Method`), or its `Twiml` (an empty URL), fetched
+/// at `at`; the call's document counter moves on.
+/// Nothing is scheduled for a call with neither (an `ApplicationSid` alone: applications
+/// are not implemented, and the call follows its scenario).
+pub fn schedule_document(k: &mut CallRecord, at: i64, call_status: &str) {
+    if k.config.url.is_none() && k.config.twiml.is_none() {
+        return;
+    }
+    let n = k.config.documents;
+    k.config.documents += 1;
+    k.config.fetch = Some(PendingFetch {
+        token: format!("{}-doc-{n}", k.sid),
+        url: if k.config.twiml.is_some() {
+            String::new()
+        } else {
+            k.config.url.clone().unwrap_or_default()
+        },
+        method: k.config.method.clone().unwrap_or_else(|| "POST".into()),
+        params: voice_params(k, call_status, &[]),
+        at,
+    });
 }

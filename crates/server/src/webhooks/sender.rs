@@ -9,10 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use switchboard_store::{NotificationRecord, Store, StoreError, WebhookOutcome, WebhookRecord};
-use switchboard_wire::sid::{self, prefix};
+use switchboard_store::{
+    NotificationRecord, Store, StoreError, WebhookKind, WebhookOutcome, WebhookRecord,
+};
 
 use super::signature;
+use super::twiml::{FetchFailure, Fetched, Runner};
+use crate::carrier::Carrier;
 use crate::clock::Clock;
 
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -26,13 +29,15 @@ pub struct Sender {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     http: reqwest::Client,
+    /// Runs the TwiML documents fetched.
+    pub twiml: Runner,
     /// One delivery run at a time per instance, so a clock advance that asks for a run
     /// waits for the background run in flight and answers after its webhooks too.
     running: tokio::sync::Mutex<()>,
 }
 
 impl Sender {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, carrier: Arc<Carrier>) -> Self {
         let http = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .user_agent(USER_AGENT)
@@ -40,6 +45,7 @@ impl Sender {
             .build()
             .expect("the HTTP client's configuration is static");
         Sender {
+            twiml: Runner::new(store.clone(), clock.clone(), carrier),
             store,
             clock,
             http,
@@ -74,7 +80,17 @@ impl Sender {
             )
             .await;
             let mut progressed = false;
-            for (w, (outcome, notification)) in batch.iter().zip(outcomes) {
+            for (w, attempt) in batch.iter().zip(outcomes) {
+                let (outcome, notification) = match attempt {
+                    Attempt::Callback(outcome, notification) => (outcome, notification),
+                    Attempt::Document(fetched) => {
+                        // The document runs and its effects are written with the fetch done.
+                        self.twiml.run(w, fetched).await?;
+                        delivered += 1;
+                        progressed = true;
+                        continue;
+                    }
+                };
                 let retry = matches!(outcome, WebhookOutcome::Retry { .. });
                 if matches!(outcome, WebhookOutcome::Delivered) {
                     delivered += 1;
@@ -96,20 +112,20 @@ impl Sender {
         }
     }
 
-    /// One attempt: its outcome, and for a failure the Notification Twilio would log.
+    /// One attempt. A status callback: its outcome, and for a failure the Notification
+    /// Twilio would log. A TwiML fetch: the document, or why there is none (tried once).
     /// `token`: the owning account's auth token; `None` once the account is gone, and then
     /// there is no one to send for or to notify.
-    async fn attempt(
-        &self,
-        w: &WebhookRecord,
-        token: Option<&str>,
-    ) -> (WebhookOutcome, Option<NotificationRecord>) {
+    async fn attempt(&self, w: &WebhookRecord, token: Option<&str>) -> Attempt {
         let Some(token) = token else {
             let error = "the account no longer exists".to_owned();
-            return (WebhookOutcome::Failed { error }, None);
+            return Attempt::Callback(WebhookOutcome::Failed { error }, None);
         };
+        if w.webhook.kind != WebhookKind::Callback {
+            return Attempt::Document(self.fetch_document(w, token).await);
+        }
         let failure = match self.send(w, token).await {
-            Ok(()) => return (WebhookOutcome::Delivered, None),
+            Ok(_) => return Attempt::Callback(WebhookOutcome::Delivered, None),
             Err(f) => f,
         };
         let now = self.clock.now_ms();
@@ -124,10 +140,38 @@ impl Sender {
                 error,
             }
         };
-        (outcome, Some(notification))
+        Attempt::Callback(outcome, Some(notification))
     }
 
-    async fn send(&self, w: &WebhookRecord, token: &str) -> Result<(), Failure> {
+    async fn fetch_document(&self, w: &WebhookRecord, token: &str) -> Fetched {
+        if w.webhook.url.is_empty() {
+            return Fetched::Inline;
+        }
+        match self.send(w, token).await {
+            Ok(answer) if switchboard_twiml::is_twiml_content_type(&answer.content_type) => {
+                Fetched::Document(answer.body)
+            }
+            // https://www.twilio.com/docs/errors/12300
+            Ok(answer) => Fetched::Failed(FetchFailure {
+                code: 12300,
+                text: format!("Invalid Content-Type: {:?}", answer.content_type),
+                body: answer.body,
+                headers: answer.headers,
+            }),
+            Err(f) => Fetched::Failed(FetchFailure {
+                code: if f.status.is_some() { 11200 } else { 11205 },
+                text: if f.status.is_some() {
+                    format!("HTTP retrieval failure: {}", f.text)
+                } else {
+                    format!("HTTP connection failure: {}", f.text)
+                },
+                body: f.body,
+                headers: f.headers,
+            }),
+        }
+    }
+
+    async fn send(&self, w: &WebhookRecord, token: &str) -> Result<Answer, Failure> {
         let hook = &w.webhook;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(hook.params.as_bytes())
             .into_owned()
@@ -153,9 +197,6 @@ impl Sender {
             .await
             .map_err(|e| Failure::local(&format!("connection failed: {e}")))?;
         let status = response.status();
-        if status.is_success() {
-            return Ok(());
-        }
         // In a block: the serializer is not Send, and must not live across the await below.
         let headers = {
             let mut h = form_urlencoded::Serializer::new(String::new());
@@ -164,8 +205,21 @@ impl Sender {
             }
             h.finish()
         };
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         let mut body = response.text().await.unwrap_or_default();
         body.truncate(body.floor_char_boundary(MAX_BODY));
+        if status.is_success() {
+            return Ok(Answer {
+                content_type,
+                body,
+                headers,
+            });
+        }
         Err(Failure {
             text: format!("HTTP {}", status.as_u16()),
             status: Some(status.as_u16()),
@@ -178,36 +232,27 @@ impl Sender {
 /// 11205 when the app could not be reached, 11200 when it answered with an error;
 /// a warning (`log` 1): the call or message goes on.
 fn notification(w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord {
-    let hook = &w.webhook;
     let code = if f.status.is_some() { 11200 } else { 11205 };
     let what = if code == 11200 {
         "HTTP retrieval failure"
     } else {
         "HTTP connection failure"
     };
-    let mut text = form_urlencoded::Serializer::new(String::new());
-    text.append_pair("Msg", &format!("{what}: {}", f.text));
-    text.append_pair("sourceComponent", "14100");
-    text.append_pair("url", &hook.url);
-    NotificationRecord {
-        seq: 0,
-        sid: sid::new_sid(prefix::NOTIFICATION),
-        account_sid: hook.account_sid.clone(),
-        call_sid: hook
-            .resource_sid
-            .starts_with(prefix::CALL)
-            .then(|| hook.resource_sid.clone()),
-        error_code: code,
-        log: 1,
-        message_date: now,
-        message_text: text.finish(),
-        request_method: hook.method.to_ascii_uppercase(),
-        request_url: hook.url.clone(),
-        request_variables: hook.params.clone(),
-        response_body: f.body.clone(),
-        response_headers: f.headers.clone(),
-        date_created: now,
-    }
+    let text = format!("{what}: {}", f.text);
+    super::twiml::notification(&w.webhook, code, 1, &text, Some((&f.body, &f.headers)), now)
+}
+
+/// What an attempt came to.
+enum Attempt {
+    Callback(WebhookOutcome, Option<NotificationRecord>),
+    Document(Fetched),
+}
+
+/// A successful response.
+struct Answer {
+    content_type: String,
+    body: String,
+    headers: String,
 }
 
 /// The response body kept in a Notification, at most.

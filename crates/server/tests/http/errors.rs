@@ -81,7 +81,7 @@ async fn panics_become_a_generic_500() {
     let (store, _dir) = open_store(Kind::Sqlite).await.unwrap();
     let clock = Arc::new(ManualClock::starting_at(START_MS));
     let state = AppState {
-        jobs: Arc::new(Jobs::new(store.clone(), clock.clone())),
+        jobs: Arc::new(Jobs::new(store.clone(), clock.clone(), Default::default())),
         store,
         clock,
         admin_token: None,
