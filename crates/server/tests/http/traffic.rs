@@ -6,6 +6,10 @@ use serde_json::Value;
 
 use crate::harness::*;
 
+/// TwiML that holds the line: the call lasts until the other party hangs up (its
+/// scenario's talk time), as calls did before TwiML ran.
+pub const HOLD: &str = "<Response><Pause length=\"3600\"/></Response>";
+
 struct Setup {
     sub: Creds,
     number: String,
@@ -487,7 +491,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+16518675310"),
                 ("From", &number),
-                ("Url", "https://example.com/twiml"),
+                ("Twiml", HOLD),
                 ("StatusCallbackEvent", "initiated"),
                 ("StatusCallbackEvent", "completed"),
             ],
@@ -581,7 +585,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+12125550142"),
                 ("From", &number),
-                ("Url", "https://example.com/t"),
+                ("Twiml", HOLD),
                 ("MachineDetection", "Enable"),
             ],
         )
@@ -594,7 +598,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+12125550199"),
                 ("From", &number),
-                ("Url", "https://example.com/t"),
+                ("Twiml", HOLD),
                 ("Timeout", "3"),
             ],
         )
@@ -640,7 +644,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+16518675310"),
                 ("From", &number),
-                ("Url", "https://example.com/t"),
+                ("Twiml", HOLD),
             ],
         )
         .await
@@ -652,7 +656,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+16518675311"),
                 ("From", &number),
-                ("Url", "https://example.com/t"),
+                ("Twiml", HOLD),
             ],
         )
         .await
@@ -719,7 +723,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
             &[
                 ("To", "+16518675312"),
                 ("From", &number),
-                ("Url", "https://example.com/t"),
+                ("Twiml", HOLD),
             ],
         )
         .await
@@ -749,7 +753,7 @@ async fn call_refusals_suspension_and_filters(srv: &TestServer) {
         }
     };
     let n = || ("From", number.clone());
-    let url = || ("Url", "https://example.com/t".to_owned());
+    let url = || ("Twiml", HOLD.to_owned());
     let to = |t: &str| ("To", t.to_owned());
     let cases: Vec<(Vec<(&'static str, String)>, i64)> = vec![
         (vec![n(), url()], 21201),

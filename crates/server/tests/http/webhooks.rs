@@ -311,7 +311,7 @@ async fn call_callbacks_follow_the_events_asked_for(srv: &TestServer) {
             &[
                 ("To", "+16518675310"),
                 ("From", &number),
-                ("Url", "http://demo.twilio.com/docs/voice.xml"),
+                ("Twiml", crate::traffic::HOLD),
                 ("StatusCallback", &url),
                 ("StatusCallbackEvent", "initiated"),
                 ("StatusCallbackEvent", "ringing"),
@@ -360,7 +360,7 @@ async fn call_callbacks_follow_the_events_asked_for(srv: &TestServer) {
             &[
                 ("To", "+16518675310"),
                 ("From", &number),
-                ("Twiml", "<Response><Say>Hi</Say></Response>"),
+                ("Twiml", crate::traffic::HOLD),
                 ("StatusCallback", &url),
                 ("StatusCallbackMethod", "GET"),
             ],
@@ -412,7 +412,7 @@ async fn failed_callbacks_become_notifications(srv: &TestServer) {
             &[
                 ("To", "+16518675310"),
                 ("From", &number),
-                ("Url", "http://demo.twilio.com/docs/voice.xml"),
+                ("Twiml", crate::traffic::HOLD),
                 ("StatusCallback", &dead),
             ],
         )
