@@ -141,6 +141,7 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     let params: Vec<&str> = w.iter().map(|w| w.params.as_str()).collect();
     let dues: Vec<i64> = w.iter().map(|w| w.due_at).collect();
     let tokens: Vec<&str> = w.iter().map(|w| w.idempotency_token.as_str()).collect();
+    let kinds: Vec<&str> = w.iter().map(|w| w.kind.as_str()).collect();
     let st = c
         .prepare_cached(
             "WITH m AS (INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
@@ -152,9 +153,10 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
              description, idempotency_key, charged_at) SELECT $2, $23, $1, $24, 'USD', $23, $1, $25 \
              WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING), \
              wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-             idempotency_token, next_attempt_at) SELECT $2, $1, u.url, u.method, u.params, u.due, \
-             u.tok, u.due FROM unnest($26::text[], $27::text[], $28::text[], $29::bigint[], \
-             $30::text[]) AS u(url, method, params, due, tok) ON CONFLICT (idempotency_token) DO NOTHING) \
+             idempotency_token, next_attempt_at, kind) SELECT $2, $1, u.url, u.method, u.params, \
+             u.due, u.tok, u.due, u.kind FROM unnest($26::text[], $27::text[], $28::text[], \
+             $29::bigint[], $30::text[], $31::text[]) AS u(url, method, params, due, tok, kind) \
+             ON CONFLICT (idempotency_token) DO NOTHING) \
              SELECT seq FROM m",
         )
         .await
@@ -193,6 +195,7 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
                 &params,
                 &dues,
                 &tokens,
+                &kinds,
             ],
         )
         .await

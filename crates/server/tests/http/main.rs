@@ -13,4 +13,5 @@ mod numbers;
 mod paging;
 mod taskrouter;
 mod traffic;
+mod twiml;
 mod webhooks;

@@ -641,11 +641,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
         .post(
             &calls(&sub.sid),
             &sub,
-            &[
-                ("To", "+16518675310"),
-                ("From", &number),
-                ("Twiml", HOLD),
-            ],
+            &[("To", "+16518675310"), ("From", &number), ("Twiml", HOLD)],
         )
         .await
         .body;
@@ -653,11 +649,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
         .post(
             &calls(&sub.sid),
             &sub,
-            &[
-                ("To", "+16518675311"),
-                ("From", &number),
-                ("Twiml", HOLD),
-            ],
+            &[("To", "+16518675311"), ("From", &number), ("Twiml", HOLD)],
         )
         .await
         .body;
@@ -720,11 +712,7 @@ async fn calls_progress_cost_and_end(srv: &TestServer) {
         .post(
             &calls(&sub.sid),
             &sub,
-            &[
-                ("To", "+16518675312"),
-                ("From", &number),
-                ("Twiml", HOLD),
-            ],
+            &[("To", "+16518675312"), ("From", &number), ("Twiml", HOLD)],
         )
         .await
         .body;

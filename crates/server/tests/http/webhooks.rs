@@ -6,29 +6,32 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus, Uri};
+use axum::response::{IntoResponse, Response};
 use reqwest::{Method, StatusCode};
 use switchboard::webhooks::signature;
 
 use crate::harness::*;
 
 #[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    path: String,
-    headers: HeaderMap,
-    params: Vec<(String, String)>,
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub params: Vec<(String, String)>,
 }
 
 impl Received {
-    fn param(&self, name: &str) -> Option<&str> {
+    pub fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-    fn header(&self, name: &str) -> &str {
+    pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -37,10 +40,13 @@ impl Received {
 }
 
 #[derive(Clone, Default)]
-struct Receiver {
-    seen: Arc<Mutex<Vec<Received>>>,
+pub struct Receiver {
+    pub seen: Arc<Mutex<Vec<Received>>>,
     /// Answer 500 to this many requests first.
-    fail_first: Arc<AtomicUsize>,
+    pub fail_first: Arc<AtomicUsize>,
+    /// What to answer, by path (without the query): status, content type, body. Other
+    /// paths get 204.
+    pub documents: Arc<Mutex<HashMap<String, (u16, String, String)>>>,
 }
 
 async fn record(
@@ -49,7 +55,7 @@ async fn record(
     uri: Uri,
     headers: HeaderMap,
     body: String,
-) -> AxumStatus {
+) -> Response {
     // A GET webhook carries its parameters in the query string.
     let form = if method == axum::http::Method::GET {
         uri.query().unwrap_or("").to_owned()
@@ -65,19 +71,25 @@ async fn record(
         headers,
         params,
     });
+    let document = rx.documents.lock().unwrap().get(uri.path()).cloned();
     let failing = rx
         .fail_first
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok();
-    if failing {
-        AxumStatus::INTERNAL_SERVER_ERROR
-    } else {
-        AxumStatus::NO_CONTENT
+    match (failing, document) {
+        (true, _) => AxumStatus::INTERNAL_SERVER_ERROR.into_response(),
+        (false, Some((status, content_type, body))) => (
+            AxumStatus::from_u16(status).unwrap(),
+            [(axum::http::header::CONTENT_TYPE, content_type)],
+            body,
+        )
+            .into_response(),
+        (false, None) => AxumStatus::NO_CONTENT.into_response(),
     }
 }
 
 /// A receiver on a loopback port; returns it and its base URL.
-async fn receiver() -> (Receiver, String) {
+pub async fn receiver() -> (Receiver, String) {
     let rx = Receiver::default();
     let app = axum::Router::new().fallback(record).with_state(rx.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -87,8 +99,28 @@ async fn receiver() -> (Receiver, String) {
 }
 
 impl Receiver {
+    /// Serve `twiml` (as `text/xml`) at `path`.
+    pub fn serve(&self, path: &str, twiml: &str) {
+        self.serve_as(path, 200, "text/xml", twiml);
+    }
+
+    pub fn serve_as(&self, path: &str, status: u16, content_type: &str, body: &str) {
+        self.documents.lock().unwrap().insert(
+            path.to_owned(),
+            (status, content_type.to_owned(), body.to_owned()),
+        );
+    }
+
+    /// The requests made to `path`.
+    pub fn to_path(&self, path: &str) -> Vec<Received> {
+        let seen = self.seen.lock().unwrap().clone();
+        seen.into_iter()
+            .filter(|r| r.path.split('?').next() == Some(path))
+            .collect()
+    }
+
     /// Wait (briefly: delivery follows the clock advance) until `n` requests arrived.
-    async fn wait_for(&self, n: usize) -> Vec<Received> {
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
         for _ in 0..100 {
             let seen = self.seen.lock().unwrap().clone();
             if seen.len() >= n {
@@ -100,7 +132,7 @@ impl Receiver {
     }
 }
 
-async fn advance(srv: &TestServer, seconds: i64) {
+pub async fn advance(srv: &TestServer, seconds: i64) {
     let r = srv
         .admin(
             Method::POST,
@@ -111,7 +143,7 @@ async fn advance(srv: &TestServer, seconds: i64) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
-async fn sub_with_number(srv: &TestServer) -> (Creds, String) {
+pub async fn sub_with_number(srv: &TestServer) -> (Creds, String) {
     let sub = srv.subaccount(&srv.main, "customer").await;
     let r = srv
         .post(
