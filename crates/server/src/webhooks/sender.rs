@@ -82,7 +82,7 @@ impl Sender {
             let mut progressed = false;
             for (w, attempt) in batch.iter().zip(outcomes) {
                 let (outcome, notification) = match attempt {
-                    Attempt::Callback(outcome, notification) => (outcome, notification),
+                    Attempt::Callback(outcome, notification) => (outcome, notification.map(|n| *n)),
                     Attempt::Document(fetched) => {
                         // The document runs and its effects are written with the fetch done.
                         self.twiml.run(w, fetched).await?;
@@ -140,7 +140,7 @@ impl Sender {
                 error,
             }
         };
-        Attempt::Callback(outcome, Some(notification))
+        Attempt::Callback(outcome, Some(Box::new(notification)))
     }
 
     async fn fetch_document(&self, w: &WebhookRecord, token: &str) -> Fetched {
@@ -244,7 +244,7 @@ fn notification(w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord 
 
 /// What an attempt came to.
 enum Attempt {
-    Callback(WebhookOutcome, Option<NotificationRecord>),
+    Callback(WebhookOutcome, Option<Box<NotificationRecord>>),
     Document(Fetched),
 }
 

@@ -39,6 +39,9 @@ impl Received {
     }
 }
 
+/// An answer the receiver serves: status, content type, body.
+type Document = (u16, String, String);
+
 #[derive(Clone, Default)]
 pub struct Receiver {
     pub seen: Arc<Mutex<Vec<Received>>>,
@@ -46,7 +49,7 @@ pub struct Receiver {
     pub fail_first: Arc<AtomicUsize>,
     /// What to answer, by path (without the query): status, content type, body. Other
     /// paths get 204.
-    pub documents: Arc<Mutex<HashMap<String, (u16, String, String)>>>,
+    pub documents: Arc<Mutex<HashMap<String, Document>>>,
 }
 
 async fn record(
