@@ -10,8 +10,11 @@ from twilio.base.exceptions import TwilioRestException
 
 from conftest import new_database, stores
 from test_node_samples import run_sample
+from web import Web
 
 GUIDE_FROM = "+14158141829"
+# TwiML that holds the line until the other party hangs up (its scenario's talk time).
+HOLD = '<Response><Pause length="3600"/></Response>'
 
 
 @pytest.fixture(params=stores())
@@ -20,12 +23,16 @@ def carrier_server(request, tmp_path, make_server):
     numbers = tmp_path / "numbers.json"
     numbers.write_text(json.dumps({"extra_numbers": [GUIDE_FROM]}))
     s = make_server(request.param, new_database(request.param, tmp_path))
+    # The guide's TwiML URLs are served by the test, through a proxy (web.py).
+    s.web = Web()
     s.extra_env = {
         "SWITCHBOARD_NUMBERS_CONFIG": str(numbers),
         "SWITCHBOARD_CLOCK_START": "2018-01-15T09:00:00Z",
         "TZ": "UTC",
+        **s.web.env(),
     }
-    return s.start()
+    yield s.start()
+    s.web.close()
 
 
 def customer(server):
@@ -68,7 +75,7 @@ def test_calls_and_suspension(carrier_server):
     sub = customer(server)
     calls = server.client(account_sid=sub.sid).calls
     server.admin("/admin/v1/Scenarios", {"To": "+16518675311", "TalkSeconds": "600"})
-    c = calls.create(to="+16518675311", from_=GUIDE_FROM, url="https://example.com/twiml",
+    c = calls.create(to="+16518675311", from_=GUIDE_FROM, twiml=HOLD,
                      status_callback_event=["initiated", "completed"])
     assert c.status == "queued" and c.direction == "outbound-api"
     server.advance(30)
@@ -76,7 +83,7 @@ def test_calls_and_suspension(carrier_server):
     # Suspending the subaccount does not end the call (the guide), but no new call starts.
     server.client().api.v2010.accounts(sub.sid).update(status="suspended")
     with pytest.raises(TwilioRestException) as e:
-        calls.create(to="+16518675310", from_=GUIDE_FROM, url="https://example.com/twiml")
+        calls.create(to="+16518675310", from_=GUIDE_FROM, twiml=HOLD)
     assert (e.value.status, e.value.code) == (403, 10001)
     assert calls(c.sid).fetch().status == "in-progress"
     ended = calls(c.sid).update(status="completed")
@@ -96,7 +103,7 @@ def test_guide_samples_in_node(carrier_server):
     [call_sid] = run_sample(server, "createCall.js", extra_env=env)
     assert call_sid.startswith("CA")
     assert run_sample(server, "createMessage.js", extra_env=env) == ["Ahoy", "there!"]
-    second = server.client(account_sid=sub.sid).calls.create(to="+16518675399", from_=GUIDE_FROM, url="https://example.com/t")
+    second = server.client(account_sid=sub.sid).calls.create(to="+16518675399", from_=GUIDE_FROM, twiml=HOLD)
     server.advance(120)
     # The billing sample: the calls that started on 2018-01-15, with their prices.
     prices = run_sample(server, "listCall.js", extra_env=env)

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from conftest import stores
 from test_node_samples import NODE_DIR
-from test_traffic import GUIDE_FROM, carrier_server, customer  # noqa: F401 (fixture)
+from test_traffic import GUIDE_FROM, HOLD, carrier_server, customer  # noqa: F401 (fixture)
 
 
 class Receiver:
@@ -159,7 +159,7 @@ def test_failed_callbacks_are_notifications_for_twilio_python(carrier_server):
     own = server.client(username=sub.sid, password=sub.auth_token)
     dead = f"http://127.0.0.1:{free_port()}/gone"
     call = own.calls.create(
-        to="+16518675310", from_=GUIDE_FROM, url="http://demo.twilio.com/docs/voice.xml",
+        to="+16518675310", from_=GUIDE_FROM, twiml=HOLD,
         status_callback=dead,
     )
     server.advance(60)
