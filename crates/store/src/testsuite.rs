@@ -1830,6 +1830,195 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
     assert!(store.call(&s.sid, &long.sid).await.unwrap().is_none());
 }
 
+/// A TwiML document's effects: written with its fetch, once; refused on a changed call; its
+/// fetch holds back the call's later callbacks and its charge.
+pub async fn twiml_effects_are_written_once_with_their_fetch(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    let number = "+14155550180";
+    store
+        .purchase_number(new_number(&s.sid, number, "none", "US", 0))
+        .await
+        .unwrap();
+    let k = call(&s.sid, number, "+16518675310", 0);
+    let fetch = NewWebhook {
+        kind: WebhookKind::Voice,
+        due_at: 7000,
+        idempotency_token: format!("{}-doc-0", k.sid),
+        ..webhook(&s.sid, &k.sid, 7000, 0)
+    };
+    let mut new = outbound_call(k.clone());
+    new.webhooks.push(fetch);
+    let k = store.create_call(new).await.unwrap();
+
+    // At 40 s the fetch (due 7 s) is leased; the end callback (due 37 s, queued first)
+    // waits for it, and so does the call's charge.
+    let leased = store.lease_webhooks(40_000, 60_000, 10).await.unwrap();
+    assert_eq!(leased.len(), 1);
+    assert_eq!(leased[0].webhook.kind, WebhookKind::Voice);
+    let fetch_id = leased[0].id;
+    assert_eq!(store.charge_ended_calls(40_000).await.unwrap(), 0);
+
+    let recording = RecordingRecord {
+        seq: 0,
+        sid: switchboard_wire::sid::new_sid("RE"),
+        account_sid: s.sid.clone(),
+        call_sid: k.sid.clone(),
+        source: "RecordVerb".into(),
+        channels: 1,
+        start_time: 8000,
+        duration_ms: 1500,
+        price: Some("-0.00250".into()),
+        date_created: 8000,
+    };
+    let text = message(&s.sid, number, "+16518675310", 8000);
+    let mut refused = outbound(message(&s.sid, "+14155550999", "+16518675310", 8000));
+    refused.record.body = "from a number it does not own".into();
+    let effects = TwimlEffects {
+        webhook_id: fetch_id,
+        outcome: WebhookOutcome::Delivered,
+        now: 40_000,
+        call: Some(CallChange {
+            account_sid: s.sid.clone(),
+            sid: k.sid.clone(),
+            seen_updated: k.date_updated,
+            seen_ends_at: k.ends_at,
+            answered_at: k.answered_at,
+            ends_at: 10_000,
+            final_status: "completed".into(),
+            config: CallConfig {
+                documents: 1,
+                ..k.config.clone()
+            },
+            date_updated: 40_000,
+            callbacks: end_callback,
+            callbacks_from: 7000,
+        }),
+        calls: vec![],
+        messages: vec![
+            TwimlMessage {
+                message: outbound(text.clone()),
+                refused: notification(&s.sid, Some(&k.sid), 14101, 8000),
+            },
+            TwimlMessage {
+                message: refused,
+                refused: notification(&s.sid, Some(&k.sid), 14101, 8000),
+            },
+        ],
+        recordings: vec![(
+            recording.clone(),
+            Some(NewCharge {
+                category: "recordings".into(),
+                amount: "0.0025".into(),
+            }),
+        )],
+        webhooks: vec![],
+        notifications: vec![notification(&s.sid, Some(&k.sid), 12200, 8000)],
+    };
+
+    // Seen before a change (a hang-up through the API): nothing is written.
+    let stale = TwimlEffects {
+        call: effects.call.clone().map(|c| CallChange {
+            seen_updated: k.date_updated - 1,
+            ..c
+        }),
+        ..effects.clone()
+    };
+    assert!(matches!(
+        store.apply_twiml(stale).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store.message(&s.sid, &text.sid).await.unwrap().is_none());
+    assert_eq!(store.webhooks_of(&k.sid).await.unwrap()[1].1, "pending");
+
+    assert!(store.apply_twiml(effects.clone()).await.unwrap());
+    // Once only: the fetch is no longer pending.
+    assert!(!store.apply_twiml(effects).await.unwrap());
+
+    let k2 = store.call(&s.sid, &k.sid).await.unwrap().unwrap();
+    assert_eq!((k2.ends_at, k2.config.documents), (10_000, 1));
+    assert!(store.message(&s.sid, &text.sid).await.unwrap().is_some());
+    let notes = store
+        .list_notifications(
+            &s.sid,
+            &NotificationListQuery::default(),
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap();
+    let mut codes: Vec<i64> = notes.items.iter().map(|n| n.error_code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [12200, 14101],
+        "the warning, and the refused message"
+    );
+    let recs = store
+        .list_recordings(
+            &s.sid,
+            &RecordingListQuery {
+                call_sid: Some(k.sid.clone()),
+                ..Default::default()
+            },
+            PageRequest::first(50),
+        )
+        .await
+        .unwrap();
+    assert_eq!(recs.items.len(), 1);
+    assert_eq!(recs.items[0].sid, recording.sid);
+    // The end callback was rebuilt for the new end; the fetch is done.
+    let hooks = store.webhooks_of(&k.sid).await.unwrap();
+    let states: Vec<(i64, &str)> = hooks
+        .iter()
+        .map(|(w, st)| (w.webhook.due_at, st.as_str()))
+        .collect();
+    assert_eq!(states, [(7000, "delivered"), (10_000, "pending")]);
+    // Now the call is charged, once.
+    assert_eq!(store.charge_ended_calls(40_000).await.unwrap(), 1);
+    let categories: Vec<String> = store
+        .charges(&s.sid)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.category)
+        .collect();
+    assert_eq!(categories.iter().filter(|c| *c == "recordings").count(), 1);
+    let mut categories = categories;
+    categories.sort();
+    assert_eq!(
+        categories,
+        [
+            "calls-outbound",
+            "phonenumbers",
+            "recordings",
+            "sms-outbound"
+        ]
+    );
+
+    // Recordings are the account's own.
+    assert!(store
+        .recording(&main.sid, &recording.sid)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(matches!(
+        store.delete_recording(&main.sid, &recording.sid).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .delete_recording(&s.sid, &recording.sid)
+        .await
+        .unwrap();
+    assert!(store
+        .recording(&s.sid, &recording.sid)
+        .await
+        .unwrap()
+        .is_none());
+}
+
 pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     let s = store
@@ -2065,6 +2254,7 @@ macro_rules! store_suite {
             keys_are_scoped_renamed_and_deleted,
             workspaces_belong_to_one_account,
             webhooks_are_queued_with_their_event_and_leased_in_order,
+            twiml_effects_are_written_once_with_their_fetch,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
