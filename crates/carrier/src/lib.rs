@@ -7,6 +7,6 @@ pub mod rates;
 pub mod scenarios;
 pub mod segments;
 
-pub use rates::{call_cost, price_string, RateConfig, RateTable, Rates};
+pub use rates::{billable_minutes, call_cost, price_string, RateConfig, RateTable, Rates};
 pub use scenarios::{CallOutcome, CallPlan, MessageOutcome, MessagePlan, Scenario, Scenarios};
 pub use segments::{segment_count, Encoding};

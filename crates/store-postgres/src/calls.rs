@@ -287,7 +287,9 @@ impl CallStore for PostgresStore {
             for r in &due {
                 let k = record(r)?;
                 if let Some(charge) = rules::call_charge(&k) {
-                    insert_charge(&tx, &k.account_sid, &charge, &k.sid, &k.sid, k.ends_at).await?;
+                    // A call's usage counts on the day it started.
+                    insert_charge(&tx, &k.account_sid, &charge, &k.sid, &k.sid, k.initiated_at)
+                        .await?;
                     made += 1;
                 }
                 exec(

@@ -136,7 +136,7 @@ async fn save(c: &impl GenericClient, n: &PhoneNumberRecord) -> Result<()> {
 }
 
 async fn insert_charge(c: &impl GenericClient, ch: &ChargeRecord) -> Result<bool> {
-    exec(
+    let n = exec(
         c,
         "INSERT INTO charges (account_sid, category, resource_sid, amount, currency, description, \
          idempotency_key, charged_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -152,8 +152,20 @@ async fn insert_charge(c: &impl GenericClient, ch: &ChargeRecord) -> Result<bool
             &ch.charged_at,
         ],
     )
-    .await
-    .map(|n| n == 1)
+    .await?;
+    if n == 1 {
+        crate::usage::record(
+            c,
+            &ch.account_sid,
+            &ch.resource_sid,
+            ch.charged_at,
+            &ch.category,
+            1,
+            &ch.amount,
+        )
+        .await?;
+    }
+    Ok(n == 1)
 }
 
 /// Closing an account releases its numbers (called inside the closing transaction).

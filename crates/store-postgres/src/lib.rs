@@ -14,6 +14,7 @@ mod notifications;
 mod query;
 mod recordings;
 mod twiml;
+mod usage;
 mod webhooks;
 mod workspaces;
 

@@ -108,7 +108,7 @@ pub(crate) async fn insert_charge(
     key: &str,
     at: i64,
 ) -> Result<()> {
-    exec(
+    let inserted = exec(
         c,
         "INSERT INTO charges (account_sid, category, resource_sid, amount, currency, description, \
          idempotency_key, charged_at) VALUES ($1, $2, $3, $4, 'USD', $2, $5, $6) \
@@ -122,8 +122,21 @@ pub(crate) async fn insert_charge(
             &at,
         ],
     )
-    .await
-    .map(drop)
+    .await?;
+    // Each charge once: its rollups only with it.
+    if inserted == 1 {
+        crate::usage::record(
+            c,
+            account_sid,
+            resource,
+            at,
+            &charge.category,
+            charge.usage,
+            &charge.amount,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The message, its charge and its webhooks in one statement: atomic on its own, one
@@ -142,6 +155,19 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     let dues: Vec<i64> = w.iter().map(|w| w.due_at).collect();
     let tokens: Vec<&str> = w.iter().map(|w| w.idempotency_token.as_str()).collect();
     let kinds: Vec<&str> = w.iter().map(|w| w.kind.as_str()).collect();
+    // The charge's rollups (the `ru` part), counted on the day it is charged.
+    let usage = new
+        .charge
+        .as_ref()
+        .map(|ch| crate::usage::arrays(&ch.category, ch.usage, &ch.amount))
+        .unwrap_or(crate::usage::Arrays {
+            categories: vec![],
+            counts: vec![],
+            usages: vec![],
+            nanos: vec![],
+        });
+    let usage_day = switchboard_store::usage::day_of(charged_at);
+    let usage_shard = switchboard_store::usage::shard_of(&m.sid);
     let st = c
         .prepare_cached(
             "WITH m AS (INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
@@ -151,7 +177,14 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
              $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING seq), \
              ch AS (INSERT INTO charges (account_sid, category, resource_sid, amount, currency, \
              description, idempotency_key, charged_at) SELECT $2, $23, $1, $24, 'USD', $23, $1, $25 \
-             WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING), \
+             WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1), \
+             ru AS (INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, \
+             usage, price_nanos) SELECT $2, COALESCE((SELECT COALESCE(owner_sid, sid) FROM accounts \
+             WHERE sid = $2), $2), u.cat, $32, $33, u.cnt, u.units, u.nanos FROM ch, \
+             unnest($34::text[], $35::bigint[], $36::bigint[], $37::bigint[]) AS u(cat, cnt, units, nanos) \
+             ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
+             count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, \
+             price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos), \
              wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
              idempotency_token, next_attempt_at, kind) SELECT $2, $1, u.url, u.method, u.params, \
              u.due, u.tok, u.due, u.kind FROM unnest($26::text[], $27::text[], $28::text[], \
@@ -196,6 +229,12 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
                 &dues,
                 &tokens,
                 &kinds,
+                &usage_day,
+                &usage_shard,
+                &usage.categories,
+                &usage.counts,
+                &usage.usages,
+                &usage.nanos,
             ],
         )
         .await

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_twiml",
         include_str!("../migrations/0007_twiml.sql"),
     ),
+    (
+        8,
+        "0008_usage",
+        include_str!("../migrations/0008_usage.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

@@ -267,7 +267,15 @@ impl CallStore for SqliteStore {
                     }
                     for k in due {
                         if let Some(charge) = rules::call_charge(&k) {
-                            insert_charge(c, &k.account_sid, &charge, &k.sid, &k.sid, k.ends_at)?;
+                            // A call's usage counts on the day it started.
+                            insert_charge(
+                                c,
+                                &k.account_sid,
+                                &charge,
+                                &k.sid,
+                                &k.sid,
+                                k.initiated_at,
+                            )?;
                             made += 1;
                         }
                         c.prepare_cached("UPDATE calls SET charged = 1 WHERE sid = ?1")

@@ -146,8 +146,21 @@ fn insert_charge(c: &Connection, ch: &ChargeRecord) -> Result<bool> {
             ch.charged_at
         ])
     })
-    .map(|n| n == 1)
     .map_err(sql_error)
+    .and_then(|n| {
+        if n == 1 {
+            crate::usage::record(
+                c,
+                &ch.account_sid,
+                &ch.resource_sid,
+                ch.charged_at,
+                &ch.category,
+                1,
+                &ch.amount,
+            )?;
+        }
+        Ok(n == 1)
+    })
 }
 
 /// Closing an account releases its numbers (called inside the closing transaction).

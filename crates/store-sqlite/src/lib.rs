@@ -18,6 +18,7 @@ mod notifications;
 mod query;
 mod recordings;
 mod twiml;
+mod usage;
 mod webhooks;
 mod worker;
 mod workspaces;

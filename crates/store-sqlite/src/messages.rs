@@ -107,8 +107,20 @@ pub(crate) fn insert_charge(
             at
         ])
     })
-    .map(drop)
     .map_err(sql_error)
+    .and_then(|n| match n {
+        // Each charge once: its rollups only with it.
+        1 => crate::usage::record(
+            c,
+            account_sid,
+            resource,
+            at,
+            &charge.category,
+            charge.usage,
+            &charge.amount,
+        ),
+        _ => Ok(()),
+    })
 }
 
 fn insert(c: &Connection, new: &NewMessage) -> Result<MessageRecord> {

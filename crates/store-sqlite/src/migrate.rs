@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_twiml",
         include_str!("../migrations/0007_twiml.sql"),
     ),
+    (
+        8,
+        "0008_usage",
+        include_str!("../migrations/0008_usage.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

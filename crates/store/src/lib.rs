@@ -20,6 +20,7 @@ pub mod recordings;
 pub mod rules;
 pub mod testsuite;
 pub mod twiml;
+pub mod usage;
 pub mod webhooks;
 pub mod workspaces;
 
@@ -37,6 +38,7 @@ pub use notifications::*;
 pub use paging::{PageRequest, PageSlice};
 pub use recordings::*;
 pub use twiml::*;
+pub use usage::{UsageDay, UsageScope, UsageStore};
 pub use webhooks::*;
 pub use workspaces::*;
 
@@ -70,6 +72,7 @@ pub trait Store:
     + NotificationStore
     + RecordingStore
     + TwimlStore
+    + UsageStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

@@ -110,6 +110,8 @@ impl MessageRecord {
 pub struct NewCharge {
     pub category: String,
     pub amount: String,
+    /// Units of the category's usage: minutes (calls, recordings), segments (SMS), 1.
+    pub usage: i64,
 }
 
 /// A message to store; the rules checked in the creating transaction are named by the

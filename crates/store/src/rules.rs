@@ -210,9 +210,11 @@ pub fn reconfigure_call(k: &mut crate::CallRecord, config: crate::CallConfig) {
 /// The charge of an ended call: its category and cost, or `None` when it cost nothing.
 pub fn call_charge(k: &crate::CallRecord) -> Option<crate::NewCharge> {
     let cost = k.cost_at(k.ends_at)?;
+    let minutes = switchboard_carrier::billable_minutes(k.duration_at(k.ends_at)?);
     (!cost.is_zero()).then(|| crate::NewCharge {
         category: k.charge_category.clone(),
         amount: cost.to_string(),
+        usage: minutes,
     })
 }
 

@@ -1112,6 +1112,7 @@ fn outbound(record: MessageRecord) -> NewMessage {
         charge: Some(NewCharge {
             category: "sms-outbound".into(),
             amount: "0.0079".into(),
+            usage: 1,
         }),
         webhooks: vec![],
     }
@@ -1763,9 +1764,10 @@ pub async fn calls_progress_end_and_are_charged_once(store: &dyn Store) {
         .filter(|c| c.category == "calls-outbound")
         .collect();
     assert_eq!(calls.len(), 3);
+    // Dated when the call started (1 s after creation): usage counts on the day it began.
     assert!(calls
         .iter()
-        .any(|c| c.amount == "0.0280" && c.charged_at == 68_000));
+        .any(|c| c.amount == "0.0280" && c.charged_at == 1000));
     assert_eq!(store.charge_ended_calls(100_000).await.unwrap(), 0);
 
     // Lists: filters on status, To and time windows, newest first.
@@ -1913,6 +1915,7 @@ pub async fn twiml_effects_are_written_once_with_their_fetch(store: &dyn Store) 
             Some(NewCharge {
                 category: "recordings".into(),
                 amount: "0.0025".into(),
+                usage: 1,
             }),
         )],
         webhooks: vec![],
@@ -2019,6 +2022,142 @@ pub async fn twiml_effects_are_written_once_with_their_fetch(store: &dyn Store) 
         .is_none());
 }
 
+/// Usage rollups equal the charges they come from, for any account, day and category, under
+/// pseudo-random traffic; a tree's usage is its accounts' together; the balance is the
+/// credit less the tree's total.
+pub async fn usage_rollups_equal_the_charges(store: &dyn Store) {
+    use crate::usage::{day_of, from_nanos, UsageScope, MS_PER_DAY};
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let mut accounts = vec![main.sid.clone()];
+    for name in ["a", "b"] {
+        let s = store
+            .create_subaccount(sub(&main.sid, name, 0))
+            .await
+            .unwrap();
+        accounts.push(s.sid);
+    }
+    for (i, a) in accounts.iter().enumerate() {
+        store
+            .purchase_number(new_number(a, &format!("+1415555019{i}"), "none", "US", 0))
+            .await
+            .unwrap();
+    }
+    // A small linear congruential generator: the same traffic on every run.
+    let mut seed: u64 = 42;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for _ in 0..60 {
+        let i = next(3) as usize;
+        let a = &accounts[i];
+        let at = next(4) as i64 * MS_PER_DAY + next(80_000_000) as i64;
+        let from = format!("+1415555019{i}");
+        if next(2) == 0 {
+            let segments = 1 + next(3) as i64;
+            let mut m = outbound(message(a, &from, "+16518675310", at));
+            m.record.num_segments = segments;
+            m.charge = Some(NewCharge {
+                category: "sms-outbound".into(),
+                amount: (Decimal::new(79, 4) * Decimal::from(segments)).to_string(),
+                usage: segments,
+            });
+            store.create_message(m).await.unwrap();
+        } else {
+            let talk = next(200) as i64 * 1000;
+            let k = CallRecord {
+                initiated_at: at + 1000,
+                ringing_at: Some(at + 2000),
+                answered_at: Some(at + 7000),
+                ends_at: at + 7000 + talk,
+                ..call(a, &from, "+16518675310", at)
+            };
+            store.create_call(outbound_call(k)).await.unwrap();
+        }
+    }
+    store.charge_ended_calls(10 * MS_PER_DAY).await.unwrap();
+
+    // Expected, from the charges: (account, family-or-category, day) -> (count, price).
+    let mut want: BTreeMap<(String, String, i64), (i64, Decimal)> = BTreeMap::new();
+    for a in &accounts {
+        for ch in store.charges(a).await.unwrap() {
+            let amount: Decimal = ch.amount.parse().unwrap();
+            let family = ch.category.split('-').next().unwrap().to_owned();
+            let mut names = vec![ch.category.clone(), "totalprice".to_owned()];
+            if family != ch.category {
+                names.push(family);
+            }
+            for name in names {
+                let e = want
+                    .entry((a.clone(), name.clone(), day_of(ch.charged_at)))
+                    .or_default();
+                e.0 += i64::from(name != "totalprice");
+                e.1 += amount;
+            }
+        }
+    }
+    assert!(want.keys().any(|(_, c, _)| c == "calls"));
+    assert!(want.keys().any(|(_, c, _)| c == "sms"));
+    for a in &accounts {
+        let got = store
+            .usage_by_day(&UsageScope::Account(a.clone()), -1, 20)
+            .await
+            .unwrap();
+        let got: BTreeMap<(String, String, i64), (i64, Decimal)> = got
+            .into_iter()
+            .map(|u| {
+                (
+                    (a.clone(), u.category, u.day),
+                    (u.count, from_nanos(u.price_nanos)),
+                )
+            })
+            .collect();
+        let mine: BTreeMap<_, _> = want
+            .iter()
+            .filter(|((acc, _, _), _)| acc == a)
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        assert_eq!(got, mine);
+    }
+    // The tree: every account's usage together, day by day; one day's window.
+    let tree = store
+        .usage_by_day(&UsageScope::Tree(main.sid.clone()), 1, 1)
+        .await
+        .unwrap();
+    for u in &tree {
+        let sum: Decimal = want
+            .iter()
+            .filter(|((_, c, d), _)| *c == u.category && *d == 1)
+            .map(|(_, v)| v.1)
+            .sum();
+        assert_eq!(from_nanos(u.price_nanos), sum, "{}", u.category);
+        assert_eq!(u.day, 1);
+    }
+    // The balance: credit less the tree's total price.
+    let total: Decimal = want
+        .iter()
+        .filter(|((_, c, _), _)| c == "totalprice")
+        .map(|(_, v)| v.1)
+        .sum();
+    assert_eq!(
+        from_nanos(store.balance_nanos(&main.sid).await.unwrap()),
+        -total
+    );
+    let after = store
+        .credit(&main.sid, crate::usage::to_nanos("100"))
+        .await
+        .unwrap();
+    assert_eq!(from_nanos(after), Decimal::from(100) - total);
+    // Charging again adds nothing (each charge once, its rollups with it).
+    store.charge_ended_calls(10 * MS_PER_DAY).await.unwrap();
+    assert_eq!(store.balance_nanos(&main.sid).await.unwrap(), after);
+}
+
 pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     let s = store
@@ -2039,6 +2178,7 @@ pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
         charge: Some(NewCharge {
             category: "sms-inbound".into(),
             amount: "0.0079".into(),
+            usage: 1,
         }),
         webhooks: vec![],
     };
@@ -2255,6 +2395,7 @@ macro_rules! store_suite {
             workspaces_belong_to_one_account,
             webhooks_are_queued_with_their_event_and_leased_in_order,
             twiml_effects_are_written_once_with_their_fetch,
+            usage_rollups_equal_the_charges,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

@@ -385,6 +385,7 @@ pub async fn inbound_message(
         charge: Some(NewCharge {
             category: if is_mms { "mms-inbound" } else { "sms-inbound" }.into(),
             amount: cost.to_string(),
+            usage: if is_mms { 1 } else { segments },
         }),
         webhooks,
     };

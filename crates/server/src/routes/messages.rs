@@ -224,6 +224,7 @@ pub fn outbound_message(carrier: &Carrier, o: Outbound<'_>) -> NewMessage {
             }
             .into(),
             amount: cost.to_string(),
+            usage: if is_mms { 1 } else { segments },
         }),
     }
 }

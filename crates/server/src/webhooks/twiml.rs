@@ -344,6 +344,7 @@ impl Runner {
                     let charge = (!cost.is_zero()).then(|| NewCharge {
                         category: "recordings".into(),
                         amount: cost.to_string(),
+                        usage: switchboard_carrier::billable_minutes(r.duration_ms / 1000),
                     });
                     fx.recordings.push((record, charge));
                 }

@@ -1,0 +1,22 @@
+-- Usage rollups (see switchboard_store::usage): per account, category, UTC day and shard,
+-- updated in the transaction that records each charge. owner_sid: the tree's main account
+-- (the account itself for a main account), so a tree's usage outlives a purged subaccount.
+CREATE TABLE usage_daily (
+    account_sid TEXT   NOT NULL,
+    owner_sid   TEXT   NOT NULL,
+    category    TEXT   NOT NULL,
+    day         BIGINT NOT NULL,
+    shard       BIGINT NOT NULL,
+    count       BIGINT NOT NULL,
+    usage       BIGINT NOT NULL,
+    price_nanos BIGINT NOT NULL,
+    PRIMARY KEY (account_sid, category, day, shard)
+);
+CREATE INDEX usage_daily_tree ON usage_daily (owner_sid, day);
+
+-- What the operator credited a main account (nano-dollars); its balance is this less the
+-- total price of its tree.
+CREATE TABLE account_credits (
+    account_sid  TEXT   PRIMARY KEY,
+    credit_nanos BIGINT NOT NULL
+);

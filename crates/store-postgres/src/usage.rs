@@ -1,0 +1,132 @@
+//! Usage rollups and balances on Postgres.
+
+use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
+use switchboard_store::usage::{self, UsageDay, UsageScope, UsageStore};
+use switchboard_store::*;
+
+use crate::query::{exec, row_opt, rows};
+use crate::{pg_error, pool_error, PostgresStore};
+
+/// The upsert of a charge's increments (arrays $4..$7) into its account's rollups; the
+/// owner is read from the account row in the same statement.
+pub(crate) const UPSERT: &str = "INSERT INTO usage_daily (account_sid, owner_sid, category, \
+     day, shard, count, usage, price_nanos) SELECT $1, COALESCE((SELECT COALESCE(owner_sid, sid) \
+     FROM accounts WHERE sid = $1), $1), u.cat, $2, $3, u.cnt, u.units, u.nanos \
+     FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS u(cat, cnt, units, nanos) \
+     ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
+     count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, \
+     price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos";
+
+/// A charge's increments as the arrays [`UPSERT`] takes.
+pub(crate) struct Arrays {
+    pub categories: Vec<&'static str>,
+    pub counts: Vec<i64>,
+    pub usages: Vec<i64>,
+    pub nanos: Vec<i64>,
+}
+
+pub(crate) fn arrays(category: &str, units: i64, amount: &str) -> Arrays {
+    let inc = usage::increments(category, units, amount);
+    Arrays {
+        categories: inc.iter().map(|i| i.category).collect(),
+        counts: inc.iter().map(|i| i.count).collect(),
+        usages: inc.iter().map(|i| i.usage).collect(),
+        nanos: inc.iter().map(|i| i.price_nanos).collect(),
+    }
+}
+
+/// Add a charge to its account's rollups, in the caller's transaction (the one that records
+/// the charge). `at`: when the usage happened (its UTC day is the one it counts for).
+pub(crate) async fn record(
+    c: &impl GenericClient,
+    account_sid: &str,
+    resource_sid: &str,
+    at: i64,
+    category: &str,
+    units: i64,
+    amount: &str,
+) -> Result<()> {
+    let a = arrays(category, units, amount);
+    let (day, shard) = (usage::day_of(at), usage::shard_of(resource_sid));
+    exec(
+        c,
+        UPSERT,
+        &[
+            &account_sid,
+            &day,
+            &shard,
+            &a.categories,
+            &a.counts,
+            &a.usages,
+            &a.nanos,
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+async fn balance(c: &impl GenericClient, main_sid: &str) -> Result<i64> {
+    let row = row_opt(
+        c,
+        "SELECT COALESCE((SELECT credit_nanos FROM account_credits WHERE account_sid = $1), 0) \
+         - COALESCE((SELECT SUM(price_nanos) FROM usage_daily WHERE owner_sid = $1 \
+         AND category = 'totalprice'), 0)::bigint",
+        &[&main_sid],
+    )
+    .await?;
+    Ok(row.map_or(0, |r| r.get(0)))
+}
+
+#[async_trait]
+impl UsageStore for PostgresStore {
+    async fn usage_by_day(
+        &self,
+        scope: &UsageScope,
+        from_day: i64,
+        to_day: i64,
+    ) -> Result<Vec<UsageDay>> {
+        let (column, sid) = match scope {
+            UsageScope::Account(s) => ("account_sid", s),
+            UsageScope::Tree(s) => ("owner_sid", s),
+        };
+        let sql = format!(
+            "SELECT category, day, SUM(count)::bigint, SUM(usage)::bigint, \
+             SUM(price_nanos)::bigint FROM usage_daily WHERE {column} = $1 \
+             AND day BETWEEN $2 AND $3 GROUP BY category, day ORDER BY category, day"
+        );
+        let c = self.pool.get().await.map_err(pool_error)?;
+        Ok(rows(&c, &sql, &[sid, &from_day, &to_day])
+            .await?
+            .iter()
+            .map(|r| UsageDay {
+                category: r.get(0),
+                day: r.get(1),
+                count: r.get(2),
+                usage: r.get(3),
+                price_nanos: r.get(4),
+            })
+            .collect())
+    }
+
+    async fn balance_nanos(&self, main_sid: &str) -> Result<i64> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        balance(&c, main_sid).await
+    }
+
+    async fn credit(&self, main_sid: &str, nanos: i64) -> Result<i64> {
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let tx = c.transaction().await.map_err(pg_error)?;
+        exec(
+            &tx,
+            "INSERT INTO account_credits (account_sid, credit_nanos) VALUES ($1, $2) \
+             ON CONFLICT (account_sid) DO UPDATE SET \
+             credit_nanos = account_credits.credit_nanos + EXCLUDED.credit_nanos",
+            &[&main_sid, &nanos],
+        )
+        .await?;
+        let b = balance(&tx, main_sid).await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(b)
+    }
+}

@@ -1,0 +1,249 @@
+//! Usage: what each account used and paid, by category and UTC day, kept as rollups that the
+//! stores update in the transaction that records each charge, so usage records and the
+//! balance are read from a few rows, never by scanning calls or messages.
+//!
+//! A charge adds to its own category, to its family's (`calls-outbound` to `calls`,
+//! `sms-inbound` to `sms`, ...) and to `totalprice`. Prices are summed as integer
+//! nano-dollars (exact for rates of up to nine decimals). Rows are spread over
+//! [`SHARDS`] shards per (account, category, day) so that concurrent charges of one
+//! account rarely wait on the same row; readers sum the shards.
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+
+use crate::Result;
+
+pub const SHARDS: i64 = 32;
+const NANOS: i64 = 1_000_000_000;
+pub const MS_PER_DAY: i64 = 86_400_000;
+
+/// What one charge adds to one category's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageIncrement {
+    pub category: &'static str,
+    pub count: i64,
+    pub usage: i64,
+    pub price_nanos: i64,
+}
+
+/// The categories this server records, with their units and descriptions, in Twilio's
+/// names (shared/spec/usage_record_categories_2025-09.txt).
+pub struct Category {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub count_unit: &'static str,
+    pub usage_unit: &'static str,
+}
+
+pub const CATEGORIES: &[Category] = &[
+    Category {
+        name: "calls",
+        description: "Voice Minutes",
+        count_unit: "calls",
+        usage_unit: "minutes",
+    },
+    Category {
+        name: "calls-inbound",
+        description: "Inbound Voice Minutes",
+        count_unit: "calls",
+        usage_unit: "minutes",
+    },
+    Category {
+        name: "calls-outbound",
+        description: "Outbound Voice Minutes",
+        count_unit: "calls",
+        usage_unit: "minutes",
+    },
+    Category {
+        name: "mms",
+        description: "MMS",
+        count_unit: "messages",
+        usage_unit: "messages",
+    },
+    Category {
+        name: "mms-inbound",
+        description: "Inbound MMS",
+        count_unit: "messages",
+        usage_unit: "messages",
+    },
+    Category {
+        name: "mms-outbound",
+        description: "Outbound MMS",
+        count_unit: "messages",
+        usage_unit: "messages",
+    },
+    Category {
+        name: "phonenumbers",
+        description: "Phone Numbers",
+        count_unit: "phonenumbers",
+        usage_unit: "phonenumbers",
+    },
+    Category {
+        name: "recordings",
+        description: "Recordings",
+        count_unit: "recordings",
+        usage_unit: "minutes",
+    },
+    Category {
+        name: "sms",
+        description: "SMS",
+        count_unit: "messages",
+        usage_unit: "segments",
+    },
+    Category {
+        name: "sms-inbound",
+        description: "Inbound SMS",
+        count_unit: "messages",
+        usage_unit: "segments",
+    },
+    Category {
+        name: "sms-outbound",
+        description: "Outbound SMS",
+        count_unit: "messages",
+        usage_unit: "segments",
+    },
+    Category {
+        name: "totalprice",
+        description: "Total Price",
+        count_unit: "",
+        usage_unit: "usd",
+    },
+];
+
+pub fn category(name: &str) -> Option<&'static Category> {
+    CATEGORIES.iter().find(|c| c.name == name)
+}
+
+/// A decimal amount in nano-dollars (rounded at nine decimals).
+pub fn to_nanos(amount: &str) -> i64 {
+    amount
+        .parse::<Decimal>()
+        .ok()
+        .and_then(|d| (d * Decimal::from(NANOS)).round().try_into().ok())
+        .unwrap_or(0)
+}
+
+/// Nano-dollars as a decimal.
+pub fn from_nanos(nanos: i64) -> Decimal {
+    Decimal::from(nanos) / Decimal::from(NANOS)
+}
+
+/// The UTC day (days since 1970-01-01) of an instant in ms.
+pub fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(MS_PER_DAY)
+}
+
+/// The rollup shard of a charge for `resource_sid` (its SID's last hex digits are random).
+pub fn shard_of(resource_sid: &str) -> i64 {
+    let tail = resource_sid
+        .get(resource_sid.len().saturating_sub(4)..)
+        .unwrap_or("");
+    i64::from_str_radix(tail, 16)
+        .unwrap_or(0)
+        .rem_euclid(SHARDS)
+}
+
+/// What a charge of `amount` in `category`, for `usage` units (minutes, segments, 1),
+/// adds to each category's row.
+pub fn increments(category: &str, usage: i64, amount: &str) -> Vec<UsageIncrement> {
+    let price_nanos = to_nanos(amount);
+    let own = CATEGORIES
+        .iter()
+        .find(|c| c.name == category)
+        .map(|c| c.name);
+    let family = ["calls", "sms", "mms"].into_iter().find(|f| {
+        category
+            .strip_prefix(f)
+            .is_some_and(|rest| rest.starts_with('-'))
+    });
+    let mut out: Vec<UsageIncrement> = own
+        .into_iter()
+        .chain(family)
+        .map(|name| UsageIncrement {
+            category: name,
+            count: 1,
+            usage,
+            price_nanos,
+        })
+        .collect();
+    out.push(UsageIncrement {
+        category: "totalprice",
+        count: 0,
+        usage: 0,
+        price_nanos,
+    });
+    out.sort_by_key(|i| i.category);
+    out
+}
+
+/// One category's sums for one UTC day (over the accounts asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageDay {
+    pub category: String,
+    pub day: i64,
+    pub count: i64,
+    pub usage: i64,
+    pub price_nanos: i64,
+}
+
+/// Whose usage: one account's, or a main account's tree (its own and every subaccount's,
+/// purged ones included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageScope {
+    Account(String),
+    Tree(String),
+}
+
+#[async_trait]
+pub trait UsageStore: Send + Sync + 'static {
+    /// Sums by category and day for the days `from_day..=to_day`, in (category, day)
+    /// order; days without usage are absent.
+    async fn usage_by_day(
+        &self,
+        scope: &UsageScope,
+        from_day: i64,
+        to_day: i64,
+    ) -> Result<Vec<UsageDay>>;
+
+    /// A main account's balance: what the operator credited, less its tree's total price
+    /// (nano-dollars; negative when overdrawn).
+    async fn balance_nanos(&self, main_sid: &str) -> Result<i64>;
+
+    /// Add `nanos` (negative: debit) to a main account's credit; returns the new balance.
+    async fn credit(&self, main_sid: &str, nanos: i64) -> Result<i64>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charges_roll_up_into_their_family_and_the_total() {
+        let i = increments("calls-outbound", 2, "0.0280");
+        let names: Vec<&str> = i.iter().map(|i| i.category).collect();
+        assert_eq!(names, ["calls", "calls-outbound", "totalprice"]);
+        assert!(i.iter().all(|i| i.price_nanos == 28_000_000));
+        assert_eq!((i[2].count, i[2].usage), (0, 0));
+        let names: Vec<&str> = increments("phonenumbers", 1, "1.15")
+            .iter()
+            .map(|i| i.category)
+            .collect();
+        assert_eq!(names, ["phonenumbers", "totalprice"]);
+        let names: Vec<&str> = increments("mms-inbound", 1, "0.01")
+            .iter()
+            .map(|i| i.category)
+            .collect();
+        assert_eq!(names, ["mms", "mms-inbound", "totalprice"]);
+    }
+
+    #[test]
+    fn amounts_days_and_shards() {
+        assert_eq!(to_nanos("0.0079"), 7_900_000);
+        assert_eq!(from_nanos(7_900_000).to_string(), "0.0079");
+        assert_eq!(day_of(0), 0);
+        assert_eq!(day_of(MS_PER_DAY - 1), 0);
+        assert_eq!(day_of(-1), -1);
+        assert!((0..SHARDS).contains(&shard_of("SM0123456789abcdef0123456789abffff")));
+        assert_eq!(shard_of(""), 0);
+    }
+}
