@@ -2,7 +2,8 @@
 """Write docs/compatibility.md: every operation of Twilio's v2010 spec and its state here.
 
 An operation is implemented when a handler in crates/server/src/routes/ names its
-operationId in its doc line (`/// GET /2010-04-01/... · FetchAccount`). Notes per operation
+operationId in its doc line (`/// GET /2010-04-01/... · FetchAccount`, or the doc string
+of a handler macro). Notes per operation
 live in NOTES below. `--check` fails when the committed file is out of date (scripts/test).
 """
 
@@ -50,6 +51,16 @@ NOTES = {
     "DeleteRecording": "Deleted for good (no soft delete).",
     "ListCallRecording": "The call's recordings, in the call-recording shape (`track` `both`; `price` a string as at account level); 20404 for an unknown call.",
     "FetchCallRecording": "A recording of that call only.",
+    "ListUsageRecord": "From the usage rollups (kept with every charge). One record per category Switchboard records (`calls`, `calls-inbound`, `calls-outbound`, `sms`, `sms-inbound`, `sms-outbound`, `mms`, `mms-inbound`, `mms-outbound`, `phonenumbers`, `recordings`, `totalprice`) for `StartDate`..`EndDate` (UTC dates or `-30days`-style offsets; default: the account's creation to today); `Category` picks one (others: empty); `IncludeSubaccounts` (default true) makes a main account's records its tree's. Calls count on the day they started, messages on the day sent, numbers on the day charged. `price` is a positive decimal string, `price_unit` `usd`; `count`/`usage` strings (calls: minutes, SMS: segments; `totalprice`: usage is the price).",
+    "ListUsageRecordDaily": "One record per category and day of the range (at most ten years).",
+    "ListUsageRecordMonthly": "One record per category and calendar month (the range's ends cut the first and last).",
+    "ListUsageRecordYearly": "One record per category and calendar year.",
+    "ListUsageRecordAllTime": "As `Records.json` (the account's creation to today by default).",
+    "ListUsageRecordToday": "Today, UTC, on the server's clock.",
+    "ListUsageRecordYesterday": "Yesterday, UTC.",
+    "ListUsageRecordThisMonth": "The first of this month to today.",
+    "ListUsageRecordLastMonth": "Last calendar month.",
+    "FetchBalance": "One balance per tree (the guide): the operator's credits to the main account less every charge of the tree (calls, messages, numbers, recordings); a subaccount sees its main account's. Negative when overdrawn; `currency` `USD`.",
     "DeleteCallRecording": "A recording of that call only.",
     "CreateMessage": "`To`, `From` (an owned SMS/MMS-capable number, or +15005550006), `Body` and/or `MediaUrl` (up to 10), `StatusCallback` (sent, see Webhooks), `ValidityPeriod`, `SendAt` + `ScheduleType=fixed` (Twilio requires a Messaging Service to schedule; here `From` is enough). GSM-7/UCS-2 segments, price per segment. Codes 21604, 21211, 21614, 21603, 21212, 21606, 21602, 21617, 21620, 21623, 21624, 21609, 21408 (geo), 35114, 10001, and the magic numbers. `MessagingServiceSid` without `From` is refused (21701): Messaging Services are not implemented.",
     "ListMessage": "Newest first; `To`, `From`, `DateSent` with `<`/`>`.",
@@ -65,7 +76,8 @@ NOTES = {
 def implemented():
     ops = {}
     for f in sorted((ROOT / "crates" / "server" / "src" / "routes").glob("*.rs")):
-        for m in re.finditer(r"///\s+(GET|POST|DELETE)\s+(\S+)\s+\u00b7\s+(\w+)", f.read_text()):
+        # A doc line, or the doc string a handler macro is given.
+        for m in re.finditer(r"(?:///\s+|=> \w+, \")(GET|POST|DELETE)\s+(\S+)\s+\u00b7\s+(\w+)", f.read_text()):
             ops[m.group(3)] = f.relative_to(ROOT).as_posix()
     return ops
 

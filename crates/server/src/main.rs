@@ -81,6 +81,25 @@ enum Command {
     /// Create API keys for accounts (Main keys are made only here and in the admin API).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Balances of main accounts (one per tree).
+    #[command(subcommand)]
+    Billing(BillingCommand),
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Show a main account's balance; --credit adds to it (negative: a debit), --set sets it.
+    Balance {
+        sid: String,
+        /// USD to add, e.g. 20.00.
+        #[arg(long, conflicts_with = "set", allow_hyphen_values = true)]
+        credit: Option<String>,
+        /// USD the balance becomes.
+        #[arg(long, allow_hyphen_values = true)]
+        set: Option<String>,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -428,6 +447,28 @@ async fn main() -> anyhow::Result<()> {
             .await
             .map_err(api)?;
             println!("{}", serde_json::to_string_pretty(&key)?);
+            Ok(())
+        }
+        Command::Billing(BillingCommand::Balance {
+            sid,
+            credit,
+            set,
+            db,
+        }) => {
+            let parse = |name: &str, v: &str| {
+                v.parse::<rust_decimal::Decimal>()
+                    .map_err(|_| anyhow::anyhow!("--{name} must be an amount in USD, not {v}"))
+            };
+            let change = match (credit, set) {
+                (Some(c), _) => Some(operator::BalanceChange::Credit(parse("credit", &c)?)),
+                (_, Some(v)) => Some(operator::BalanceChange::Set(parse("set", &v)?)),
+                _ => None,
+            };
+            let store = db.open().await?;
+            let b = operator::balance(&*store, &sid, change)
+                .await
+                .map_err(api)?;
+            println!("{}", serde_json::to_string_pretty(&b)?);
             Ok(())
         }
     }

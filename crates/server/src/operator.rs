@@ -200,3 +200,74 @@ pub fn update_from_params(p: &Params) -> ApiResult<UpdateMain> {
             .transpose()?,
     })
 }
+
+/// A main account's balance, as the operator sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OperatorBalance {
+    pub account_sid: String,
+    pub balance: String,
+    pub currency: &'static str,
+}
+
+/// How the operator changes a balance: add a credit (negative: a debit), or set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BalanceChange {
+    Credit(rust_decimal::Decimal),
+    Set(rust_decimal::Decimal),
+}
+
+fn amount(name: &str, v: &str) -> ApiResult<rust_decimal::Decimal> {
+    v.trim()
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|d| d.scale() <= 9)
+        .ok_or_else(|| ApiError::invalid_parameter(name, v))
+}
+
+/// `Credit` or `Balance` (a decimal in USD) from the admin API.
+pub fn balance_change_from_params(p: &Params) -> ApiResult<Option<BalanceChange>> {
+    match (p.get("Credit"), p.get("Balance")) {
+        (Some(_), Some(_)) => Err(ApiError::bad_request(
+            20001,
+            "Give Credit or Balance, not both",
+        )),
+        (Some(c), None) => Ok(Some(BalanceChange::Credit(amount("Credit", c)?))),
+        (None, Some(b)) => Ok(Some(BalanceChange::Set(amount("Balance", b)?))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Read, and optionally change, a main account's balance (one per tree). Setting it credits
+/// the difference from the balance at that moment.
+pub async fn balance(
+    store: &dyn Store,
+    sid: &str,
+    change: Option<BalanceChange>,
+) -> ApiResult<OperatorBalance> {
+    let account = store.account(sid).await?.ok_or(ApiError::NotFound)?;
+    if !account.is_main() {
+        return Err(ApiError::bad_request(
+            20001,
+            "Balances belong to main accounts: a subaccount uses its main account's",
+        ));
+    }
+    let to_nanos = |d: rust_decimal::Decimal| -> ApiResult<i64> {
+        (d * rust_decimal::Decimal::from(1_000_000_000i64))
+            .round()
+            .try_into()
+            .map_err(|_| ApiError::invalid_parameter("Credit", &d.to_string()))
+    };
+    let nanos = match change {
+        None => store.balance_nanos(sid).await?,
+        Some(BalanceChange::Credit(d)) => store.credit(sid, to_nanos(d)?).await?,
+        Some(BalanceChange::Set(d)) => {
+            let now = store.balance_nanos(sid).await?;
+            store.credit(sid, to_nanos(d)? - now).await?
+        }
+    };
+    Ok(OperatorBalance {
+        account_sid: sid.to_owned(),
+        balance: crate::routes::usage::balance_string(nanos),
+        currency: "USD",
+    })
+}

@@ -15,6 +15,7 @@ pub mod notification;
 pub mod page;
 pub mod recording;
 pub mod sid;
+pub mod usage;
 
 /// The only API version this server speaks.
 pub const API_VERSION: &str = "2010-04-01";

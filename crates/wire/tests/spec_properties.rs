@@ -383,3 +383,43 @@ fn recordings_have_every_spec_property_in_order() {
         schema_keys(&spec, "api.v2010.account.call.call_recording")
     );
 }
+
+#[test]
+fn usage_records_and_balance_have_every_spec_property_in_order() {
+    use switchboard_wire::usage::{Balance, UsageRecord, UsageRecordSubresourceUris};
+    let spec = spec();
+    let sid = "AC0123456789abcdef0123456789abcdef";
+    let r = UsageRecord {
+        account_sid: sid.into(),
+        api_version: String::new(),
+        as_of: String::new(),
+        category: String::new(),
+        count: String::new(),
+        count_unit: String::new(),
+        description: String::new(),
+        end_date: String::new(),
+        price: String::new(),
+        price_unit: String::new(),
+        start_date: String::new(),
+        subresource_uris: UsageRecordSubresourceUris::new(sid, "calls"),
+        uri: String::new(),
+        usage: String::new(),
+        usage_unit: String::new(),
+    };
+    for schema in [
+        "api.v2010.account.usage.usage_record",
+        "api.v2010.account.usage.usage_record.usage_record_daily",
+        "api.v2010.account.usage.usage_record.usage_record_all_time",
+    ] {
+        assert_eq!(keys_in_order(&r), schema_keys(&spec, schema), "{schema}");
+    }
+    let b = Balance {
+        account_sid: sid.into(),
+        balance: String::new(),
+        currency: String::new(),
+    };
+    assert_eq!(
+        keys_in_order(&b),
+        schema_keys(&spec, "api.v2010.account.balance")
+    );
+}

@@ -408,6 +408,19 @@ pub async fn inbound_message(
     ))
 }
 
+/// GET /admin/v1/Accounts/{Sid}/Balance: a main account's balance (its tree's); POST with
+/// `Credit` (added; negative debits) or `Balance` (set) changes it.
+pub async fn account_balance(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    params: Params,
+) -> ApiResult<Json<crate::operator::OperatorBalance>> {
+    let change = crate::operator::balance_change_from_params(&params)?;
+    Ok(Json(
+        crate::operator::balance(state.store.as_ref(), &sid, change).await?,
+    ))
+}
+
 /// POST /admin/v1/Accounts/{Sid}/Keys: a key for an account, with `Kind` `main` (default:
 /// may also manage subaccounts and keys) or `standard`, and `FriendlyName`. The answer is
 /// the only time the secret is shown.

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod notifications;
 pub mod recordings;
 pub mod taskrouter;
+pub mod usage;
 
 use std::collections::HashMap;
 
@@ -123,6 +124,17 @@ pub fn api() -> Router<AppState> {
             &r("/Recordings/{SidJson}"),
             get(recordings::fetch).delete(recordings::delete),
         )
+        // Usage and the balance
+        .route(&r("/Usage/Records.json"), get(usage::records))
+        .route(&r("/Usage/Records/AllTime.json"), get(usage::all_time))
+        .route(&r("/Usage/Records/Daily.json"), get(usage::daily))
+        .route(&r("/Usage/Records/Monthly.json"), get(usage::monthly))
+        .route(&r("/Usage/Records/Yearly.json"), get(usage::yearly))
+        .route(&r("/Usage/Records/Today.json"), get(usage::today))
+        .route(&r("/Usage/Records/Yesterday.json"), get(usage::yesterday))
+        .route(&r("/Usage/Records/ThisMonth.json"), get(usage::this_month))
+        .route(&r("/Usage/Records/LastMonth.json"), get(usage::last_month))
+        .route(&r("/Balance.json"), get(usage::balance))
         // Notifications
         .route(&r("/Notifications.json"), get(notifications::list))
         .route(&r("/Notifications/{SidJson}"), get(notifications::fetch))
@@ -210,6 +222,10 @@ pub fn admin() -> Router<AppState> {
         .route(
             "/admin/v1/Accounts/{Sid}/Keys",
             post(admin::create_account_key),
+        )
+        .route(
+            "/admin/v1/Accounts/{Sid}/Balance",
+            get(admin::account_balance).post(admin::account_balance),
         )
         .route("/admin/v1/InboundCalls", post(admin::inbound_call))
         .route("/admin/v1/InboundMessages", post(admin::inbound_message))

@@ -14,4 +14,5 @@ mod paging;
 mod taskrouter;
 mod traffic;
 mod twiml;
+mod usage;
 mod webhooks;
