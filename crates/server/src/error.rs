@@ -47,6 +47,15 @@ impl ApiError {
         }
     }
 
+    /// 20001 for a required parameter that is absent.
+    // https://www.twilio.com/docs/errors/20001
+    pub fn missing(name: &str) -> Self {
+        ApiError::bad_request(
+            20001,
+            format!("Missing required parameter {name} in the post body"),
+        )
+    }
+
     /// 20422 for a parameter whose value cannot be used.
     pub fn invalid_parameter(name: &str, value: &str) -> Self {
         ApiError::bad_request(

@@ -1,5 +1,6 @@
 //! Background work that becomes due with time: charges of ended calls, numbers' monthly
-//! charges, deleting closed subaccounts 30 days after closure, and sending due webhooks. A
+//! charges, deleting closed subaccounts 30 days after closure, firing usage triggers, and
+//! sending due webhooks. A
 //! loop runs it every second on the server's clock (webhooks every 100 ms, so callbacks
 //! follow their events closely); the admin clock advance runs it before answering, so
 //! manual-clock users see its effect at once.
@@ -31,6 +32,7 @@ pub struct DueReport {
     pub call_charges: u64,
     pub number_charges: u64,
     pub purged_subaccounts: u64,
+    pub usage_triggers_fired: u64,
     pub webhooks_delivered: u64,
 }
 
@@ -58,10 +60,16 @@ impl Jobs {
         if purged > 0 {
             tracing::info!(purged, "deleted closed subaccounts past retention");
         }
+        // After the charges (usage is read from what they added), before the callbacks they
+        // queue are sent.
+        let usage_triggers_fired =
+            crate::routes::usage_triggers::fire_due(self.store.as_ref(), now).await?;
+        let webhooks_delivered = webhooks_delivered + self.webhooks.deliver_due().await?;
         Ok(DueReport {
             call_charges,
             number_charges,
             purged_subaccounts: purged,
+            usage_triggers_fired,
             webhooks_delivered,
         })
     }

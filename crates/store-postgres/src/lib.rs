@@ -15,6 +15,7 @@ mod query;
 mod recordings;
 mod twiml;
 mod usage;
+mod usage_triggers;
 mod webhooks;
 mod workspaces;
 

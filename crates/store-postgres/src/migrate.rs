@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_usage",
         include_str!("../migrations/0008_usage.sql"),
     ),
+    (
+        9,
+        "0009_usage_triggers",
+        include_str!("../migrations/0009_usage_triggers.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

@@ -19,6 +19,7 @@ mod query;
 mod recordings;
 mod twiml;
 mod usage;
+mod usage_triggers;
 mod webhooks;
 mod worker;
 mod workspaces;

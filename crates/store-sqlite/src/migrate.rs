@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_usage",
         include_str!("../migrations/0008_usage.sql"),
     ),
+    (
+        9,
+        "0009_usage_triggers",
+        include_str!("../migrations/0009_usage_triggers.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod testsuite;
 pub mod twiml;
 pub mod usage;
+pub mod usage_triggers;
 pub mod webhooks;
 pub mod workspaces;
 
@@ -39,6 +40,7 @@ pub use paging::{PageRequest, PageSlice};
 pub use recordings::*;
 pub use twiml::*;
 pub use usage::{UsageDay, UsageScope, UsageStore};
+pub use usage_triggers::*;
 pub use webhooks::*;
 pub use workspaces::*;
 
@@ -48,6 +50,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// an account deletes from each, then the account. A new resource's table is added here.
 pub const ACCOUNT_OWNED_TABLES: &[&str] = &[
     "webhooks",
+    "usage_triggers",
     "notifications",
     "charges",
     "messages",
@@ -73,6 +76,7 @@ pub trait Store:
     + RecordingStore
     + TwimlStore
     + UsageStore
+    + UsageTriggerStore
 {
     /// A short name for logs and benchmarks: `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;

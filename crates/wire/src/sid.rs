@@ -14,6 +14,7 @@ pub mod prefix {
     pub const NOTIFICATION: &str = "NO";
     pub const PHONE_NUMBER: &str = "PN";
     pub const RECORDING: &str = "RE";
+    pub const USAGE_TRIGGER: &str = "UT";
 }
 
 fn random_hex(bytes: usize) -> String {

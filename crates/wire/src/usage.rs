@@ -61,3 +61,24 @@ pub struct Balance {
     pub balance: String,
     pub currency: String,
 }
+
+/// UsageTrigger (v2010 `Usage/Triggers`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UsageTrigger {
+    pub account_sid: String,
+    pub api_version: String,
+    pub callback_method: String,
+    pub callback_url: String,
+    pub current_value: String,
+    pub date_created: String,
+    pub date_fired: Option<String>,
+    pub date_updated: String,
+    pub friendly_name: String,
+    pub recurring: String,
+    pub sid: String,
+    pub trigger_by: String,
+    pub trigger_value: String,
+    pub uri: String,
+    pub usage_category: String,
+    pub usage_record_uri: String,
+}

@@ -423,3 +423,30 @@ fn usage_records_and_balance_have_every_spec_property_in_order() {
         schema_keys(&spec, "api.v2010.account.balance")
     );
 }
+
+#[test]
+fn usage_triggers_have_every_spec_property_in_order() {
+    use switchboard_wire::usage::UsageTrigger;
+    let t = UsageTrigger {
+        account_sid: String::new(),
+        api_version: String::new(),
+        callback_method: String::new(),
+        callback_url: String::new(),
+        current_value: String::new(),
+        date_created: String::new(),
+        date_fired: None,
+        date_updated: String::new(),
+        friendly_name: String::new(),
+        recurring: String::new(),
+        sid: String::new(),
+        trigger_by: String::new(),
+        trigger_value: String::new(),
+        uri: String::new(),
+        usage_category: String::new(),
+        usage_record_uri: String::new(),
+    };
+    assert_eq!(
+        keys_in_order(&t),
+        schema_keys(&spec(), "api.v2010.account.usage.usage_trigger")
+    );
+}

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod recordings;
 pub mod taskrouter;
 pub mod usage;
+pub mod usage_triggers;
 
 use std::collections::HashMap;
 
@@ -135,6 +136,16 @@ pub fn api() -> Router<AppState> {
         .route(&r("/Usage/Records/ThisMonth.json"), get(usage::this_month))
         .route(&r("/Usage/Records/LastMonth.json"), get(usage::last_month))
         .route(&r("/Balance.json"), get(usage::balance))
+        .route(
+            &r("/Usage/Triggers.json"),
+            get(usage_triggers::list).post(usage_triggers::create),
+        )
+        .route(
+            &r("/Usage/Triggers/{SidJson}"),
+            get(usage_triggers::fetch)
+                .post(usage_triggers::update)
+                .delete(usage_triggers::delete),
+        )
         // Notifications
         .route(&r("/Notifications.json"), get(notifications::list))
         .route(&r("/Notifications/{SidJson}"), get(notifications::fetch))

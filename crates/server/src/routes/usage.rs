@@ -73,7 +73,7 @@ fn parse_date(name: &str, v: &str, today: i64) -> ApiResult<i64> {
         .map_err(|_| ApiError::invalid_parameter(name, v))
 }
 
-fn first_of_month(day: i64) -> i64 {
+pub(crate) fn first_of_month(day: i64) -> i64 {
     let d = date_of(day);
     day_from(d.with_day(1).unwrap_or(d))
 }
@@ -83,7 +83,7 @@ fn add_months(day: i64, months: u32) -> i64 {
     day_from(d.checked_add_months(Months::new(months)).unwrap_or(d))
 }
 
-fn first_of_year(day: i64) -> i64 {
+pub(crate) fn first_of_year(day: i64) -> i64 {
     let d = date_of(day);
     day_from(NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap_or(d))
 }
@@ -111,7 +111,7 @@ fn periods(period: Period, from: i64, to: i64) -> Vec<(i64, i64)> {
 }
 
 /// Sums of one category over a day range.
-fn sums(days: &[UsageDay], category: &str, from: i64, to: i64) -> (i64, i64, i64) {
+pub(crate) fn sums(days: &[UsageDay], category: &str, from: i64, to: i64) -> (i64, i64, i64) {
     days.iter()
         .filter(|u| u.category == category && (from..=to).contains(&u.day))
         .fold((0, 0, 0), |(c, u, p), d| {
@@ -119,7 +119,7 @@ fn sums(days: &[UsageDay], category: &str, from: i64, to: i64) -> (i64, i64, i64
         })
 }
 
-fn ymd(day: i64) -> String {
+pub(crate) fn ymd(day: i64) -> String {
     date_of(day).format("%Y-%m-%d").to_string()
 }
 

@@ -364,4 +364,207 @@ async fn usage_equals_the_prices_it_counts(srv: &TestServer) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
-crate::both_stores!(usage_equals_the_prices_it_counts);
+async fn triggers_fire_once_per_period_through_the_webhook_queue(srv: &TestServer) {
+    let (rx, base) = crate::webhooks::receiver().await;
+    let (sub, number) = sub_with_number(srv).await;
+    let triggers = format!("/2010-04-01/Accounts/{}/Usage/Triggers.json", sub.sid);
+    let hook = format!("{base}/usage");
+    // Refusals: the required parameters, and their values.
+    for (form, code) in [
+        (vec![("UsageCategory", "sms"), ("TriggerValue", "1")], 20001),
+        (
+            vec![("CallbackUrl", hook.as_str()), ("TriggerValue", "1")],
+            20001,
+        ),
+        (
+            vec![("CallbackUrl", hook.as_str()), ("UsageCategory", "sms")],
+            20001,
+        ),
+        (
+            vec![
+                ("CallbackUrl", hook.as_str()),
+                ("UsageCategory", "sms"),
+                ("TriggerValue", "-1"),
+            ],
+            20422,
+        ),
+        (
+            vec![
+                ("CallbackUrl", hook.as_str()),
+                ("UsageCategory", "sms"),
+                ("TriggerValue", "1"),
+                ("Recurring", "hourly"),
+            ],
+            20422,
+        ),
+    ] {
+        assert_eq!(
+            srv.post(&triggers, &sub, &form).await.code(),
+            code,
+            "{form:?}"
+        );
+    }
+    // Three SMS a day: the count trigger fires daily; the price one once ever.
+    let daily = srv
+        .post(
+            &triggers,
+            &sub,
+            &[
+                ("CallbackUrl", hook.as_str()),
+                ("UsageCategory", "sms"),
+                ("TriggerBy", "count"),
+                ("TriggerValue", "3"),
+                ("Recurring", "daily"),
+                ("FriendlyName", "three a day"),
+            ],
+        )
+        .await;
+    assert_eq!(daily.status, StatusCode::CREATED, "{}", daily.body);
+    assert_eq!(daily.body["current_value"], "0");
+    assert!(daily.body["date_fired"].is_null());
+    assert_eq!(daily.body["recurring"], "daily");
+    let ever = srv
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Usage/Triggers.json", srv.main.sid),
+            &srv.main,
+            &[
+                ("CallbackUrl", hook.as_str()),
+                ("UsageCategory", "totalprice"),
+                ("TriggerBy", "price"),
+                // Relative: 0.02 more than now (the number's 1.15 is already charged).
+                ("TriggerValue", "+0.02"),
+            ],
+        )
+        .await;
+    assert_eq!(ever.status, StatusCode::CREATED, "{}", ever.body);
+    assert_eq!(ever.body["trigger_value"], "1.17");
+    assert_eq!(ever.body["recurring"], "alltime");
+    let send = || async {
+        let r = srv
+            .post(
+                &format!("/2010-04-01/Accounts/{}/Messages.json", sub.sid),
+                &sub,
+                &[("To", "+16518675310"), ("From", &number), ("Body", "hi")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    };
+    for _ in 0..2 {
+        send().await;
+    }
+    advance(srv, 10).await;
+    assert!(rx.seen.lock().unwrap().is_empty(), "2 messages: below both");
+    send().await;
+    advance(srv, 10).await;
+    let got = rx.wait_for(2).await;
+    assert_eq!(got.len(), 2, "both fired");
+    let count = got
+        .iter()
+        .find(|r| r.param("TriggerBy") == Some("count"))
+        .unwrap();
+    assert_eq!(count.param("UsageTriggerSid"), daily.body["sid"].as_str());
+    assert_eq!(count.param("CurrentValue"), Some("3"));
+    assert_eq!(count.param("TriggerValue"), Some("3"));
+    assert_eq!(count.param("Recurring"), Some("daily"));
+    assert_eq!(count.param("UsageCategory"), Some("sms"));
+    assert_eq!(count.param("AccountSid"), Some(sub.sid.as_str()));
+    assert!(count
+        .param("IdempotencyToken")
+        .unwrap()
+        .starts_with(daily.body["sid"].as_str().unwrap()));
+    assert!(count
+        .param("UsageRecordUri")
+        .unwrap()
+        .contains("Category=sms"));
+    assert!(chrono::DateTime::parse_from_rfc2822(count.param("DateFired").unwrap()).is_ok());
+    assert_eq!(
+        count.header("x-twilio-signature"),
+        switchboard::webhooks::signature::sign(&sub.token, &hook, &count.params)
+    );
+    let price = got
+        .iter()
+        .find(|r| r.param("TriggerBy") == Some("price"))
+        .unwrap();
+    assert_eq!(
+        price.param("AccountSid"),
+        Some(srv.main.sid.as_str()),
+        "the main account's tree"
+    );
+    assert_eq!(
+        price.header("x-twilio-signature"),
+        switchboard::webhooks::signature::sign(&srv.main.token, &hook, &price.params)
+    );
+    // More usage the same day: nothing more.
+    send().await;
+    advance(srv, 10).await;
+    assert_eq!(rx.wait_for(3).await.len(), 2);
+    let r = srv.get(daily.body["uri"].as_str().unwrap(), &sub).await;
+    assert_eq!(r.body["current_value"], "4");
+    assert!(r.body["date_fired"].is_string());
+    // The next day the daily one starts over and fires again at three; the other never.
+    advance(srv, DAY_S).await;
+    for _ in 0..3 {
+        send().await;
+    }
+    advance(srv, 10).await;
+    let got = rx.wait_for(3).await;
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[2].param("UsageTriggerSid"), daily.body["sid"].as_str());
+
+    // List filters, update, delete; another tree sees none of it.
+    let list = |q: &'static str| {
+        let path = format!("{triggers}?{q}");
+        let sub = sub.clone();
+        async move {
+            let r = srv.get(&path, &sub).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.body["usage_triggers"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(list("").await, 1);
+    assert_eq!(list("Recurring=daily").await, 1);
+    assert_eq!(list("Recurring=alltime").await, 0);
+    assert_eq!(list("TriggerBy=price").await, 0);
+    assert_eq!(list("UsageCategory=sms").await, 1);
+    let r = srv
+        .post(
+            daily.body["uri"].as_str().unwrap(),
+            &sub,
+            &[("FriendlyName", "renamed"), ("CallbackMethod", "GET")],
+        )
+        .await;
+    assert_eq!(
+        (
+            r.body["friendly_name"].as_str(),
+            r.body["callback_method"].as_str()
+        ),
+        (Some("renamed"), Some("GET"))
+    );
+    let stranger = srv.other_main().await;
+    assert_eq!(
+        srv.get(daily.body["uri"].as_str().unwrap(), &stranger)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = srv
+        .request(
+            Method::DELETE,
+            daily.body["uri"].as_str().unwrap(),
+            Some(&sub),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        srv.get(daily.body["uri"].as_str().unwrap(), &sub)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+crate::both_stores!(
+    usage_equals_the_prices_it_counts,
+    triggers_fire_once_per_period_through_the_webhook_queue,
+);
