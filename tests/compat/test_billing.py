@@ -111,3 +111,60 @@ def test_a_usage_trigger_stops_a_runaway_subaccount(carrier_server):
         assert own.usage.triggers(trigger.sid).fetch().date_fired is not None
     finally:
         app.httpd.shutdown()
+
+
+def billing_cli(server, *args):
+    import subprocess
+
+    from conftest import BIN
+
+    done = subprocess.run(
+        [str(BIN), "billing", *args, "--database-url", server.database_url],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_billing_report_and_balance_cli(carrier_server):
+    """The operator's report prints the usage records' numbers, per subaccount."""
+    import csv
+    import io
+    import json
+
+    server = carrier_server
+    subs = [customer(server)]
+    main = server.client()
+    subs.append(main.api.v2010.accounts.create(friendly_name="Quiet, Inc."))
+    client = server.client(account_sid=subs[0].sid)
+    for to in ("+16518675310", "+16518675311"):
+        client.calls.create(to=to, from_=GUIDE_FROM, twiml=HOLD)
+        client.messages.create(to=to, from_=GUIDE_FROM, body="hello")
+    server.advance(600)
+
+    lines = json.loads(billing_cli(server, "report", "--account", server.account_sid,
+                                   "--from", "2018-01-15", "--to", "2018-01-15", "--format", "json"))
+    busy = {l["category"]: l for l in lines if l["account_sid"] == subs[0].sid}
+    for record in client.usage.records.list(start_date=datetime.date(2018, 1, 15), end_date=datetime.date(2018, 1, 15)):
+        if record.category in busy:
+            assert decimal.Decimal(busy[record.category]["price"]) == record.price, record.category
+        else:
+            assert record.price == 0, record.category
+    assert busy["calls-outbound"]["count"] == 2 and busy["sms-outbound"]["count"] == 2
+    quiet = [l for l in lines if l["account_sid"] == subs[1].sid]
+    assert [(l["category"], l["price"]) for l in quiet] == [("totalprice", "0")]
+    assert lines[0]["account_sid"] == server.account_sid, "the main account first"
+    rows = list(csv.DictReader(io.StringIO(billing_cli(
+        server, "report", "--account", server.account_sid, "--from", "2018-01-01", "--to", "2018-01-31", "--format", "csv"))))
+    assert {(r["account_sid"], r["category"], r["price"]) for r in rows} == {
+        (l["account_sid"], l["category"], l["price"]) for l in lines}
+    table = billing_cli(server, "report", "--account", server.account_sid, "--from", "2018-01-15", "--to", "2018-01-15")
+    assert "Quiet, Inc." in table and "totalprice" in table
+
+    # Balance from the CLI: credit, then set; the API agrees.
+    total = busy["totalprice"]["price"]
+    shown = json.loads(billing_cli(server, "balance", server.account_sid, "--credit", "25"))
+    assert decimal.Decimal(shown["balance"]) == 25 - decimal.Decimal(total)
+    shown = json.loads(billing_cli(server, "balance", server.account_sid, "--set", "-3.5"))
+    assert shown["balance"] == "-3.50"
+    assert main.balance.fetch().balance == "-3.50"

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod bootstrap;
 pub mod carrier;
 pub mod clock;

@@ -100,6 +100,22 @@ enum BillingCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Each account of a main account's tree: its usage by category and its total from
+    /// --from to --to (UTC dates, inclusive), the numbers of the usage records.
+    Report {
+        #[arg(long)]
+        account: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_parser = ["table", "csv", "json"], default_value = "table")]
+        format: String,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -469,6 +485,35 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(api)?;
             println!("{}", serde_json::to_string_pretty(&b)?);
+            Ok(())
+        }
+        Command::Billing(BillingCommand::Report {
+            account,
+            from,
+            to,
+            format,
+            db,
+        }) => {
+            let day = |name: &str, v: &str| -> anyhow::Result<i64> {
+                let d = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| anyhow::anyhow!("--{name} must be YYYY-MM-DD, not {v}"))?;
+                Ok(d.and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+                    .timestamp_millis()
+                    / switchboard_store::usage::MS_PER_DAY)
+            };
+            let (from, to) = (day("from", &from)?, day("to", &to)?);
+            if to < from {
+                bail!("--to is before --from");
+            }
+            let store = db.open().await?;
+            match store.account(&account).await? {
+                Some(a) if a.is_main() => {}
+                _ => bail!("no main account {account}"),
+            }
+            let lines = switchboard::billing::report(&*store, &account, from, to).await?;
+            print!("{}", switchboard::billing::render(&lines, &format)?);
             Ok(())
         }
     }
