@@ -111,6 +111,12 @@ fn rule_body(v: &RuleViolation) -> ErrorBody {
         }
         // https://www.twilio.com/docs/errors/10001
         RuleViolation::AccountNotActive => ErrorBody::new(10001, 403, "Account is not active"),
+        // A prepaid tree out of balance: Twilio refuses traffic with 10001 too.
+        RuleViolation::InsufficientBalance => ErrorBody::new(
+            10001,
+            403,
+            "Account is not active: its prepaid balance cannot cover this",
+        ),
         // https://www.twilio.com/docs/errors/21477
         RuleViolation::MainAccountStatus => {
             ErrorBody::new(21477, 400, "Unable to update Status for parent accounts")
@@ -248,6 +254,7 @@ mod tests {
             (RuleViolation::SubaccountCannotOwn, 21101, 400),
             (RuleViolation::SubaccountLimit, 21480, 400),
             (RuleViolation::AccountNotActive, 10001, 403),
+            (RuleViolation::InsufficientBalance, 10001, 403),
             (RuleViolation::MainAccountStatus, 21477, 400),
             (RuleViolation::AccountClosed, 21479, 400),
             (RuleViolation::ParentSuspended, 21476, 400),

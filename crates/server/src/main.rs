@@ -88,7 +88,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BillingCommand {
-    /// Show a main account's balance; --credit adds to it (negative: a debit), --set sets it.
+    /// Show a main account's balance; --credit adds to it (negative: a debit), --set sets it,
+    /// --prepaid true enforces it.
     Balance {
         sid: String,
         /// USD to add, e.g. 20.00.
@@ -97,6 +98,9 @@ enum BillingCommand {
         /// USD the balance becomes.
         #[arg(long, allow_hyphen_values = true)]
         set: Option<String>,
+        /// true: refuse calls and messages the balance cannot cover; false: allow overdraft.
+        #[arg(long)]
+        prepaid: Option<bool>,
         #[command(flatten)]
         db: Database,
     },
@@ -469,6 +473,7 @@ async fn main() -> anyhow::Result<()> {
             sid,
             credit,
             set,
+            prepaid,
             db,
         }) => {
             let parse = |name: &str, v: &str| {
@@ -481,7 +486,7 @@ async fn main() -> anyhow::Result<()> {
                 _ => None,
             };
             let store = db.open().await?;
-            let b = operator::balance(&*store, &sid, change)
+            let b = operator::balance(&*store, &sid, change, prepaid)
                 .await
                 .map_err(api)?;
             println!("{}", serde_json::to_string_pretty(&b)?);

@@ -207,6 +207,8 @@ pub struct OperatorBalance {
     pub account_sid: String,
     pub balance: String,
     pub currency: &'static str,
+    /// Traffic the balance cannot cover is refused.
+    pub prepaid: bool,
 }
 
 /// How the operator changes a balance: add a credit (negative: a debit), or set it.
@@ -237,12 +239,14 @@ pub fn balance_change_from_params(p: &Params) -> ApiResult<Option<BalanceChange>
     }
 }
 
-/// Read, and optionally change, a main account's balance (one per tree). Setting it credits
-/// the difference from the balance at that moment.
+/// Read, and optionally change, a main account's balance (one per tree) and whether it is
+/// enforced (prepaid). Setting the balance credits the difference from the balance at that
+/// moment.
 pub async fn balance(
     store: &dyn Store,
     sid: &str,
     change: Option<BalanceChange>,
+    prepaid: Option<bool>,
 ) -> ApiResult<OperatorBalance> {
     let account = store.account(sid).await?.ok_or(ApiError::NotFound)?;
     if !account.is_main() {
@@ -257,6 +261,9 @@ pub async fn balance(
             .try_into()
             .map_err(|_| ApiError::invalid_parameter("Credit", &d.to_string()))
     };
+    if let Some(p) = prepaid {
+        store.set_prepaid(sid, p).await?;
+    }
     let nanos = match change {
         None => store.balance_nanos(sid).await?,
         Some(BalanceChange::Credit(d)) => store.credit(sid, to_nanos(d)?).await?,
@@ -269,5 +276,6 @@ pub async fn balance(
         account_sid: sid.to_owned(),
         balance: crate::routes::usage::balance_string(nanos),
         currency: "USD",
+        prepaid: store.prepaid(sid).await?,
     })
 }

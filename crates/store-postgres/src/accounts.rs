@@ -58,16 +58,18 @@ fn record(r: &Row) -> Result<AccountRecord> {
 }
 
 /// An account and, in the same round trip, the capabilities of `number` when it is one of
-/// the account's in-use numbers: what outbound traffic checks before it is stored.
+/// the account's in-use numbers, and whether its tree is prepaid: what outbound traffic
+/// checks before it is stored.
 pub(crate) async fn load_with_number(
     c: &impl GenericClient,
     sid: &str,
     number: &str,
-) -> Result<Option<(AccountRecord, Option<NumberCapabilities>)>> {
+) -> Result<Option<(AccountRecord, Option<NumberCapabilities>, bool)>> {
     const SQL: &str = concat!(
         columns!(),
         ", (SELECT n.capabilities FROM incoming_phone_numbers n WHERE n.phone_number = $2 \
-         AND n.account_sid = a.sid AND n.status = 'in-use')",
+         AND n.account_sid = a.sid AND n.status = 'in-use'), COALESCE((SELECT c.prepaid \
+         FROM account_credits c WHERE c.account_sid = COALESCE(a.owner_sid, a.sid)), FALSE)",
         from!(),
         " WHERE a.sid = $1"
     );
@@ -78,6 +80,7 @@ pub(crate) async fn load_with_number(
     Ok(Some((
         record(&row)?,
         caps.and_then(|c| serde_json::from_str(&c).ok()),
+        row.get(17),
     )))
 }
 

@@ -136,6 +136,9 @@ impl CallStore for PostgresStore {
             new.require_geo_country.as_deref(),
             Traffic::Voice,
         )?;
+        // Prepaid: the balance must cover the call's first minute.
+        crate::usage::check_prepaid(&tx, &account, switchboard_store::usage::to_nanos(&k.rate))
+            .await?;
         // The call names the account's number it was made from, when it was one.
         k.phone_number_sid = from.map(|(sid, _)| sid);
         let out = insert(&tx, &k).await?;

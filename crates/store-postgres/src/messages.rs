@@ -245,11 +245,11 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     })
 }
 
-/// Check an outbound message, then store it (with its charge and webhooks): a refused
-/// message writes nothing.
-pub(crate) async fn create(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
+/// The checks of an outbound message: its account (and whether its tree is prepaid), or the
+/// rule it breaks.
+async fn checked(c: &impl GenericClient, new: &NewMessage) -> Result<(AccountRecord, bool)> {
     let m = &new.record;
-    let (account, caps) = crate::accounts::load_with_number(c, &m.account_sid, &m.from)
+    let (account, caps, prepaid) = crate::accounts::load_with_number(c, &m.account_sid, &m.from)
         .await?
         .ok_or(StoreError::NotFound)?;
     rules::check_outbound(
@@ -260,16 +260,42 @@ pub(crate) async fn create(c: &impl GenericClient, new: &NewMessage) -> Result<M
         new.require_geo_country.as_deref(),
         Traffic::Sms,
     )?;
-    insert(c, new).await
+    Ok((account, prepaid && new.charge.is_some()))
+}
+
+fn charge_nanos(new: &NewMessage) -> i64 {
+    new.charge
+        .as_ref()
+        .map_or(0, |c| switchboard_store::usage::to_nanos(&c.amount))
+}
+
+/// Check an outbound message, then store it (with its charge and webhooks), in the caller's
+/// transaction: a refused message writes nothing.
+pub(crate) async fn create(tx: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
+    let (account, prepaid) = checked(tx, new).await?;
+    if prepaid {
+        crate::usage::check_prepaid(tx, &account, charge_nanos(new)).await?;
+    }
+    insert(tx, new).await
 }
 
 #[async_trait]
 impl MessageStore for PostgresStore {
     async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
         // Two round trips: the checks' inputs in one read, then one atomic insert (see
-        // `owned_number` on why traffic takes no row locks).
-        let c = self.pool.get().await.map_err(pool_error)?;
-        create(&c, &new).await
+        // `owned_number` on why traffic takes no row locks). A prepaid tree's message checks
+        // its balance and is stored in one transaction, its credit row locked, so that
+        // concurrent charges cannot overdraw it.
+        let mut c = self.pool.get().await.map_err(pool_error)?;
+        let (account, prepaid) = checked(&c, &new).await?;
+        if !prepaid {
+            return insert(&c, &new).await;
+        }
+        let tx = c.transaction().await.map_err(pg_error)?;
+        crate::usage::check_prepaid(&tx, &account, charge_nanos(&new)).await?;
+        let out = insert(&tx, &new).await?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(out)
     }
 
     async fn receive_message(&self, new: NewMessage) -> Result<MessageRecord> {

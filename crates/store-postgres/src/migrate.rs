@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_usage_triggers",
         include_str!("../migrations/0009_usage_triggers.sql"),
     ),
+    (
+        10,
+        "0010_prepaid",
+        include_str!("../migrations/0010_prepaid.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

@@ -66,6 +66,26 @@ pub(crate) async fn record(
     .map(drop)
 }
 
+/// Refuse a charge of `nanos` that a prepaid tree's balance cannot cover, in the caller's
+/// transaction: the tree's credit row is locked, so charges checked this way are ordered
+/// (calls are charged when they end, so only their first minute is checked at creation).
+pub(crate) async fn check_prepaid(
+    c: &impl GenericClient,
+    account: &AccountRecord,
+    nanos: i64,
+) -> Result<()> {
+    let main = account.owner_sid.as_deref().unwrap_or(&account.sid);
+    let prepaid = |lock: &'static str| async move {
+        let sql = format!("SELECT prepaid FROM account_credits WHERE account_sid = $1 {lock}");
+        Ok::<bool, StoreError>(row_opt(c, &sql, &[&main]).await?.is_some_and(|r| r.get(0)))
+    };
+    // Only a prepaid tree's charges take the lock.
+    if prepaid("").await? && prepaid("FOR UPDATE").await? && balance(c, main).await? < nanos {
+        return Err(RuleViolation::InsufficientBalance.into());
+    }
+    Ok(())
+}
+
 async fn balance(c: &impl GenericClient, main_sid: &str) -> Result<i64> {
     let row = row_opt(
         c,
@@ -112,6 +132,29 @@ impl UsageStore for PostgresStore {
     async fn balance_nanos(&self, main_sid: &str) -> Result<i64> {
         let c = self.pool.get().await.map_err(pool_error)?;
         balance(&c, main_sid).await
+    }
+
+    async fn prepaid(&self, main_sid: &str) -> Result<bool> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        let row = row_opt(
+            &c,
+            "SELECT prepaid FROM account_credits WHERE account_sid = $1",
+            &[&main_sid],
+        )
+        .await?;
+        Ok(row.is_some_and(|r| r.get(0)))
+    }
+
+    async fn set_prepaid(&self, main_sid: &str, prepaid: bool) -> Result<()> {
+        let c = self.pool.get().await.map_err(pool_error)?;
+        exec(
+            &c,
+            "INSERT INTO account_credits (account_sid, credit_nanos, prepaid) VALUES ($1, 0, $2) \
+             ON CONFLICT (account_sid) DO UPDATE SET prepaid = EXCLUDED.prepaid",
+            &[&main_sid, &prepaid],
+        )
+        .await
+        .map(drop)
     }
 
     async fn credit(&self, main_sid: &str, nanos: i64) -> Result<i64> {

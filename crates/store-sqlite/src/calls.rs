@@ -122,6 +122,12 @@ impl CallStore for SqliteStore {
                     new.require_geo_country.as_deref(),
                     Traffic::Voice,
                 )?;
+                // Prepaid: the balance must cover the call's first minute.
+                crate::usage::check_prepaid(
+                    c,
+                    &account,
+                    switchboard_store::usage::to_nanos(&k.rate),
+                )?;
                 // The call names the account's number it was made from, when it was one.
                 k.phone_number_sid = from.map(|(sid, _)| sid);
                 crate::webhooks::insert_webhooks(c, &new.webhooks)?;

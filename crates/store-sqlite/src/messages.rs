@@ -187,6 +187,13 @@ pub(crate) fn create(c: &Connection, new: &NewMessage) -> Result<MessageRecord> 
         new.require_geo_country.as_deref(),
         Traffic::Sms,
     )?;
+    if let Some(charge) = &new.charge {
+        crate::usage::check_prepaid(
+            c,
+            &account,
+            switchboard_store::usage::to_nanos(&charge.amount),
+        )?;
+    }
     insert(c, new)
 }
 

@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_usage_triggers",
         include_str!("../migrations/0009_usage_triggers.sql"),
     ),
+    (
+        10,
+        "0010_prepaid",
+        include_str!("../migrations/0010_prepaid.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -50,6 +50,21 @@ pub(crate) fn record(
     Ok(())
 }
 
+/// Refuse a charge of `nanos` that a prepaid tree's balance cannot cover, in the caller's
+/// transaction (the single writer orders it with every other charge).
+pub(crate) fn check_prepaid(c: &Connection, account: &AccountRecord, nanos: i64) -> Result<()> {
+    let main = account.owner_sid.as_deref().unwrap_or(&account.sid);
+    let prepaid: bool = c
+        .prepare_cached("SELECT prepaid FROM account_credits WHERE account_sid = ?1")
+        .and_then(|mut st| st.query_row([main], |r| r.get(0)).optional())
+        .map_err(sql_error)?
+        .unwrap_or(false);
+    if prepaid && credit_of(c, main)? - total_price(c, main)? < nanos {
+        return Err(RuleViolation::InsufficientBalance.into());
+    }
+    Ok(())
+}
+
 fn total_price(c: &Connection, main_sid: &str) -> Result<i64> {
     c.prepare_cached(
         "SELECT COALESCE(SUM(price_nanos), 0) FROM usage_daily \
@@ -107,6 +122,33 @@ impl UsageStore for SqliteStore {
         let s = main_sid.to_owned();
         self.readers
             .read(move |c| Ok(credit_of(c, &s)? - total_price(c, &s)?))
+            .await
+    }
+
+    async fn prepaid(&self, main_sid: &str) -> Result<bool> {
+        let s = main_sid.to_owned();
+        self.readers
+            .read(move |c| {
+                c.prepare_cached("SELECT prepaid FROM account_credits WHERE account_sid = ?1")
+                    .and_then(|mut st| st.query_row([s], |r| r.get(0)).optional())
+                    .map(|v| v.unwrap_or(false))
+                    .map_err(sql_error)
+            })
+            .await
+    }
+
+    async fn set_prepaid(&self, main_sid: &str, prepaid: bool) -> Result<()> {
+        let s = main_sid.to_owned();
+        self.writer
+            .write(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO account_credits (account_sid, credit_nanos, prepaid) VALUES (?1, 0, ?2) \
+                     ON CONFLICT (account_sid) DO UPDATE SET prepaid = excluded.prepaid",
+                )
+                .and_then(|mut st| st.execute(params![s, prepaid]))
+                .map(drop)
+                .map_err(sql_error)
+            })
             .await
     }
 

@@ -9,6 +9,8 @@ pub enum RuleViolation {
     SubaccountLimit,
     #[error("account is not active")]
     AccountNotActive,
+    #[error("the prepaid balance cannot cover the charge")]
+    InsufficientBalance,
     #[error("status of a main account cannot change over the API")]
     MainAccountStatus,
     #[error("the subaccount is closed")]

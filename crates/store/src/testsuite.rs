@@ -2158,6 +2158,73 @@ pub async fn usage_rollups_equal_the_charges(store: &dyn Store) {
     assert_eq!(store.balance_nanos(&main.sid).await.unwrap(), after);
 }
 
+/// A prepaid tree's balance is never overdrawn by concurrent messages, and calls need their
+/// first minute covered; without prepaid, the balance just goes negative.
+pub async fn prepaid_balances_hold_under_concurrent_traffic(store: &dyn Store) {
+    use crate::usage::to_nanos;
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    let number = "+14155550177";
+    store
+        .purchase_number(new_number(&s.sid, number, "none", "US", 0))
+        .await
+        .unwrap();
+    // The number cost 1.15; 1.20 credited leaves 0.05: six messages at 0.0079, not seven.
+    store.credit(&main.sid, to_nanos("1.20")).await.unwrap();
+    store.set_prepaid(&main.sid, true).await.unwrap();
+    assert!(store.prepaid(&main.sid).await.unwrap());
+    let sends = (0..16)
+        .map(|_| store.create_message(outbound(message(&s.sid, number, "+16518675310", 10))));
+    let results = futures_util::future::join_all(sends).await;
+    let sent = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(sent, 6);
+    for r in results.iter().filter(|r| r.is_err()) {
+        assert!(matches!(
+            r,
+            Err(StoreError::Rule(RuleViolation::InsufficientBalance))
+        ));
+    }
+    assert_eq!(
+        store.balance_nanos(&main.sid).await.unwrap(),
+        to_nanos("0.0026")
+    );
+    // A refused message left nothing: six charges of SMS.
+    let sms = store
+        .charges(&s.sid)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.category == "sms-outbound")
+        .count();
+    assert_eq!(sms, 6);
+    // A call's first minute (0.014) is not covered by 0.0026.
+    assert_eq!(
+        rule_of(
+            store
+                .create_call(outbound_call(call(&s.sid, number, "+16518675310", 10)))
+                .await
+        ),
+        RuleViolation::InsufficientBalance
+    );
+    store.credit(&main.sid, to_nanos("0.02")).await.unwrap();
+    store
+        .create_call(outbound_call(call(&s.sid, number, "+16518675310", 10)))
+        .await
+        .unwrap();
+    // Not prepaid: traffic goes on, the balance below zero.
+    store.set_prepaid(&main.sid, false).await.unwrap();
+    for _ in 0..5 {
+        store
+            .create_message(outbound(message(&s.sid, number, "+16518675310", 20)))
+            .await
+            .unwrap();
+    }
+    assert!(store.balance_nanos(&main.sid).await.unwrap() < 0);
+}
+
 pub async fn inbound_traffic_goes_to_active_owners(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     let s = store
@@ -2396,6 +2463,7 @@ macro_rules! store_suite {
             webhooks_are_queued_with_their_event_and_leased_in_order,
             twiml_effects_are_written_once_with_their_fetch,
             usage_rollups_equal_the_charges,
+            prepaid_balances_hold_under_concurrent_traffic,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

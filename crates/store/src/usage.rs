@@ -211,6 +211,13 @@ pub trait UsageStore: Send + Sync + 'static {
 
     /// Add `nanos` (negative: debit) to a main account's credit; returns the new balance.
     async fn credit(&self, main_sid: &str, nanos: i64) -> Result<i64>;
+
+    /// Whether a main account's tree is prepaid: then a message whose charge, or a call
+    /// whose first minute, its balance cannot cover is refused
+    /// ([`crate::RuleViolation::InsufficientBalance`]), checked in the creating transaction.
+    async fn prepaid(&self, main_sid: &str) -> Result<bool>;
+
+    async fn set_prepaid(&self, main_sid: &str, prepaid: bool) -> Result<()>;
 }
 
 #[cfg(test)]

@@ -409,15 +409,17 @@ pub async fn inbound_message(
 }
 
 /// GET /admin/v1/Accounts/{Sid}/Balance: a main account's balance (its tree's); POST with
-/// `Credit` (added; negative debits) or `Balance` (set) changes it.
+/// `Credit` (added; negative debits) or `Balance` (set) changes it, `Prepaid=true` enforces
+/// it (traffic it cannot cover is refused).
 pub async fn account_balance(
     State(state): State<AppState>,
     Path(sid): Path<String>,
     params: Params,
 ) -> ApiResult<Json<crate::operator::OperatorBalance>> {
     let change = crate::operator::balance_change_from_params(&params)?;
+    let prepaid = params.bool("Prepaid")?;
     Ok(Json(
-        crate::operator::balance(state.store.as_ref(), &sid, change).await?,
+        crate::operator::balance(state.store.as_ref(), &sid, change, prepaid).await?,
     ))
 }
 

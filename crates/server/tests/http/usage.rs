@@ -564,7 +564,80 @@ async fn triggers_fire_once_per_period_through_the_webhook_queue(srv: &TestServe
     );
 }
 
+async fn prepaid_trees_refuse_what_they_cannot_cover(srv: &TestServer) {
+    let (sub, number) = sub_with_number(srv).await;
+    let main_sid = srv.main.sid.clone();
+    let r = srv
+        .admin(
+            Method::POST,
+            &format!("/admin/v1/Accounts/{main_sid}/Balance"),
+            &[("Balance", "0.01"), ("Prepaid", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.body["balance"].as_str(), r.body["prepaid"].as_bool()),
+        (Some("0.01"), Some(true))
+    );
+    let messages = format!("/2010-04-01/Accounts/{}/Messages.json", sub.sid);
+    let calls = format!("/2010-04-01/Accounts/{}/Calls.json", sub.sid);
+    let form = [
+        ("To", "+16518675310"),
+        ("From", number.as_str()),
+        ("Body", "hi"),
+    ];
+    assert_eq!(
+        srv.post(&messages, &sub, &form).await.status,
+        StatusCode::CREATED
+    );
+    // 0.0021 left: a second message (0.0079) and a call's first minute (0.014) are refused,
+    // with either credentials, and nothing is stored.
+    for creds in [&sub, &srv.main] {
+        let r = srv.post(&messages, creds, &form).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, 10001),
+            "{}",
+            r.body
+        );
+        let r = srv
+            .post(
+                &calls,
+                creds,
+                &[("To", "+16518675310"), ("From", &number), ("Twiml", HOLD)],
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, 10001),
+            "{}",
+            r.body
+        );
+    }
+    let listed = srv.get(&messages, &sub).await.body["messages"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(listed, 1);
+    assert!(srv.get(&calls, &sub).await.body["calls"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // Credited, it flows again.
+    srv.admin(
+        Method::POST,
+        &format!("/admin/v1/Accounts/{main_sid}/Balance"),
+        &[("Credit", "1")],
+    )
+    .await;
+    assert_eq!(
+        srv.post(&messages, &sub, &form).await.status,
+        StatusCode::CREATED
+    );
+}
+
 crate::both_stores!(
+    prepaid_trees_refuse_what_they_cannot_cover,
     usage_equals_the_prices_it_counts,
     triggers_fire_once_per_period_through_the_webhook_queue,
 );
