@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
     let mut best = f64::MAX;
     for _ in 0..5 {
         let t = Instant::now();
-        let days = store.usage_by_day(&scope, first, last).await?;
+        let days = usage::with_derived(store.usage_by_day(&scope, first, last).await?);
         let nanos: i64 = days
             .iter()
             .filter(|d| d.category == "calls")

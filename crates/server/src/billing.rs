@@ -55,9 +55,11 @@ pub async fn report(
     accounts.sort_by_key(|a| (a.owner_sid.is_some(), a.seq));
     let mut lines = Vec::new();
     for a in accounts {
-        let days = store
-            .usage_by_day(&UsageScope::Account(a.sid.clone()), from_day, to_day)
-            .await?;
+        let days = usage::with_derived(
+            store
+                .usage_by_day(&UsageScope::Account(a.sid.clone()), from_day, to_day)
+                .await?,
+        );
         for c in CATEGORIES {
             let (count, used, nanos) = sums(&days, c.name, from_day, to_day);
             if c.name != "totalprice" && count == 0 && nanos == 0 {

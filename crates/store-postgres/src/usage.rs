@@ -20,7 +20,7 @@ pub(crate) const UPSERT: &str = "INSERT INTO usage_daily (account_sid, owner_sid
 
 /// A charge's increments as the arrays [`UPSERT`] takes.
 pub(crate) struct Arrays {
-    pub categories: Vec<&'static str>,
+    pub categories: Vec<String>,
     pub counts: Vec<i64>,
     pub usages: Vec<i64>,
     pub nanos: Vec<i64>,
@@ -29,7 +29,7 @@ pub(crate) struct Arrays {
 pub(crate) fn arrays(category: &str, units: i64, amount: &str) -> Arrays {
     let inc = usage::increments(category, units, amount);
     Arrays {
-        categories: inc.iter().map(|i| i.category).collect(),
+        categories: inc.iter().map(|i| i.category.clone()).collect(),
         counts: inc.iter().map(|i| i.count).collect(),
         usages: inc.iter().map(|i| i.usage).collect(),
         nanos: inc.iter().map(|i| i.price_nanos).collect(),
@@ -90,8 +90,8 @@ async fn balance(c: &impl GenericClient, main_sid: &str) -> Result<i64> {
     let row = row_opt(
         c,
         "SELECT COALESCE((SELECT credit_nanos FROM account_credits WHERE account_sid = $1), 0) \
-         - COALESCE((SELECT SUM(price_nanos) FROM usage_daily WHERE owner_sid = $1 \
-         AND category = 'totalprice'), 0)::bigint",
+         - COALESCE((SELECT SUM(price_nanos) FROM usage_daily \
+         WHERE owner_sid = $1), 0)::bigint",
         &[&main_sid],
     )
     .await?;

@@ -66,12 +66,9 @@ pub(crate) fn check_prepaid(c: &Connection, account: &AccountRecord, nanos: i64)
 }
 
 fn total_price(c: &Connection, main_sid: &str) -> Result<i64> {
-    c.prepare_cached(
-        "SELECT COALESCE(SUM(price_nanos), 0) FROM usage_daily \
-         WHERE owner_sid = ?1 AND category = 'totalprice'",
-    )
-    .and_then(|mut st| st.query_row([main_sid], |r| r.get(0)))
-    .map_err(sql_error)
+    c.prepare_cached("SELECT COALESCE(SUM(price_nanos), 0) FROM usage_daily WHERE owner_sid = ?1")
+        .and_then(|mut st| st.query_row([main_sid], |r| r.get(0)))
+        .map_err(sql_error)
 }
 
 fn credit_of(c: &Connection, main_sid: &str) -> Result<i64> {

@@ -2,11 +2,12 @@
 //! stores update in the transaction that records each charge, so usage records and the
 //! balance are read from a few rows, never by scanning calls or messages.
 //!
-//! A charge adds to its own category, to its family's (`calls-outbound` to `calls`,
-//! `sms-inbound` to `sms`, ...) and to `totalprice`. Prices are summed as integer
-//! nano-dollars (exact for rates of up to nine decimals). Rows are spread over
-//! [`SHARDS`] shards per (account, category, day) so that concurrent charges of one
-//! account rarely wait on the same row; readers sum the shards.
+//! A charge adds to its own category's row only (one upsert); a family's sums (`calls` is
+//! `calls-outbound` and `calls-inbound`, ...) and `totalprice` are added up when read
+//! ([`with_derived`]). Prices are summed as integer nano-dollars (exact for rates of up to
+//! nine decimals). Rows are spread over [`SHARDS`] shards per (account, category, day) so
+//! that concurrent charges of one account rarely wait on the same row; readers sum the
+//! shards.
 
 use async_trait::async_trait;
 use rust_decimal::Decimal;
@@ -20,7 +21,7 @@ pub const MS_PER_DAY: i64 = 86_400_000;
 /// What one charge adds to one category's row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageIncrement {
-    pub category: &'static str,
+    pub category: String,
     pub count: i64,
     pub usage: i64,
     pub price_nanos: i64,
@@ -144,36 +145,53 @@ pub fn shard_of(resource_sid: &str) -> i64 {
 }
 
 /// What a charge of `amount` in `category`, for `usage` units (minutes, segments, 1),
-/// adds to each category's row.
+/// adds to its category's row.
 pub fn increments(category: &str, usage: i64, amount: &str) -> Vec<UsageIncrement> {
-    let price_nanos = to_nanos(amount);
-    let own = CATEGORIES
-        .iter()
-        .find(|c| c.name == category)
-        .map(|c| c.name);
-    let family = ["calls", "sms", "mms"].into_iter().find(|f| {
+    vec![UsageIncrement {
+        category: category.to_owned(),
+        count: 1,
+        usage,
+        price_nanos: to_nanos(amount),
+    }]
+}
+
+/// The family a category adds up into: `calls-outbound` into `calls`, `sms-inbound` into
+/// `sms`, `mms-outbound` into `mms`.
+pub fn family(category: &str) -> Option<&'static str> {
+    ["calls", "sms", "mms"].into_iter().find(|f| {
         category
             .strip_prefix(f)
             .is_some_and(|rest| rest.starts_with('-'))
-    });
-    let mut out: Vec<UsageIncrement> = own
-        .into_iter()
-        .chain(family)
-        .map(|name| UsageIncrement {
-            category: name,
-            count: 1,
-            usage,
-            price_nanos,
-        })
-        .collect();
-    out.push(UsageIncrement {
-        category: "totalprice",
-        count: 0,
-        usage: 0,
-        price_nanos,
-    });
-    out.sort_by_key(|i| i.category);
-    out
+    })
+}
+
+/// Rows as the store sums them (one per recorded category and day), with each day's family
+/// sums and `totalprice` (the price of everything; no count or usage) added, in (category,
+/// day) order.
+pub fn with_derived(rows: Vec<UsageDay>) -> Vec<UsageDay> {
+    let mut out: std::collections::BTreeMap<(String, i64), UsageDay> = Default::default();
+    let mut add = |category: &str, day: i64, count: i64, usage: i64, nanos: i64| {
+        let e = out
+            .entry((category.to_owned(), day))
+            .or_insert_with(|| UsageDay {
+                category: category.to_owned(),
+                day,
+                count: 0,
+                usage: 0,
+                price_nanos: 0,
+            });
+        e.count += count;
+        e.usage += usage;
+        e.price_nanos += nanos;
+    };
+    for r in rows {
+        add(&r.category, r.day, r.count, r.usage, r.price_nanos);
+        if let Some(f) = family(&r.category) {
+            add(f, r.day, r.count, r.usage, r.price_nanos);
+        }
+        add("totalprice", r.day, 0, 0, r.price_nanos);
+    }
+    out.into_values().collect()
 }
 
 /// One category's sums for one UTC day (over the accounts asked for).
@@ -225,22 +243,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn charges_roll_up_into_their_family_and_the_total() {
-        let i = increments("calls-outbound", 2, "0.0280");
-        let names: Vec<&str> = i.iter().map(|i| i.category).collect();
-        assert_eq!(names, ["calls", "calls-outbound", "totalprice"]);
-        assert!(i.iter().all(|i| i.price_nanos == 28_000_000));
-        assert_eq!((i[2].count, i[2].usage), (0, 0));
-        let names: Vec<&str> = increments("phonenumbers", 1, "1.15")
+    fn charges_add_up_into_their_family_and_the_total_when_read() {
+        let day = |category: &str, day: i64, usage: i64, nanos: i64| UsageDay {
+            category: category.into(),
+            day,
+            count: 1,
+            usage,
+            price_nanos: nanos,
+        };
+        let rows = with_derived(vec![
+            day("calls-inbound", 3, 1, 8_500_000),
+            day("calls-outbound", 3, 2, 28_000_000),
+            day("phonenumbers", 3, 1, 1_150_000_000),
+            day("sms-outbound", 4, 2, 15_800_000),
+        ]);
+        let got: Vec<(&str, i64, i64, i64, i64)> = rows
             .iter()
-            .map(|i| i.category)
+            .map(|r| (r.category.as_str(), r.day, r.count, r.usage, r.price_nanos))
             .collect();
-        assert_eq!(names, ["phonenumbers", "totalprice"]);
-        let names: Vec<&str> = increments("mms-inbound", 1, "0.01")
-            .iter()
-            .map(|i| i.category)
-            .collect();
-        assert_eq!(names, ["mms", "mms-inbound", "totalprice"]);
+        assert_eq!(
+            got,
+            [
+                ("calls", 3, 2, 3, 36_500_000),
+                ("calls-inbound", 3, 1, 1, 8_500_000),
+                ("calls-outbound", 3, 1, 2, 28_000_000),
+                ("phonenumbers", 3, 1, 1, 1_150_000_000),
+                ("sms", 4, 1, 2, 15_800_000),
+                ("sms-outbound", 4, 1, 2, 15_800_000),
+                ("totalprice", 3, 0, 0, 1_186_500_000),
+                ("totalprice", 4, 0, 0, 15_800_000),
+            ]
+        );
+        assert_eq!(
+            increments("mms-inbound", 1, "0.01")[0].price_nanos,
+            10_000_000
+        );
+        assert_eq!(family("calls-outbound"), Some("calls"));
+        assert_eq!(family("callsx"), None);
+        assert_eq!(family("recordings"), None);
     }
 
     #[test]

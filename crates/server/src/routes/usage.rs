@@ -201,7 +201,7 @@ pub async fn list(
         (None, true) => UsageScope::Tree(account.sid.clone()),
         _ => UsageScope::Account(account.sid.clone()),
     };
-    let days = state.store.usage_by_day(&scope_of, from, to).await?;
+    let days = usage::with_derived(state.store.usage_by_day(&scope_of, from, to).await?);
     let as_of = chrono::DateTime::from_timestamp_millis(now)
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S+00:00")

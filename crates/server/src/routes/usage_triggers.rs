@@ -61,7 +61,7 @@ async fn current_value(
         None => UsageScope::Tree(t.account_sid.clone()),
     };
     let (_, from, to) = period(&t.recurring, now);
-    let days = store.usage_by_day(&scope, from, to).await?;
+    let days = usage::with_derived(store.usage_by_day(&scope, from, to).await?);
     let (count, used, nanos) = sums(&days, &t.usage_category, from, to);
     Ok(match t.trigger_by.as_str() {
         "count" => Decimal::from(count),
