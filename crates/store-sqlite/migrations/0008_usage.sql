@@ -11,7 +11,7 @@ CREATE TABLE usage_daily (
     usage       INTEGER NOT NULL,
     price_nanos INTEGER NOT NULL,
     PRIMARY KEY (account_sid, category, day, shard)
-);
+) WITHOUT ROWID;
 CREATE INDEX usage_daily_tree ON usage_daily (owner_sid, day);
 
 -- What the operator credited a main account (nano-dollars); its balance is this less the
