@@ -24,6 +24,10 @@ pub struct Jobs {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     webhooks: Sender,
+    /// One run at a time per instance: a clock advance that asks for a run waits for the
+    /// background run in flight, so it answers after that run's writes too (on Postgres a
+    /// concurrent run would skip the rows the other has locked and return early).
+    running: tokio::sync::Mutex<()>,
 }
 
 /// What one run did.
@@ -43,11 +47,13 @@ impl Jobs {
             store,
             clock,
             webhooks,
+            running: tokio::sync::Mutex::new(()),
         }
     }
 
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
+        let _running = self.running.lock().await;
         // Webhooks first: a TwiML document may change how a call ends, and so its charge.
         let webhooks_delivered = self.webhooks.deliver_due().await?;
         let now = self.clock.now_ms();
