@@ -27,9 +27,9 @@ pub struct VoiceContext<'a> {
     /// The other party's inputs to successive `<Gather>`s, in order; `""` lets one time out.
     pub inputs: &'a [String],
     pub timing: Timing,
-    /// The carrier's plan for a `<Dial>`ed number with this ring timeout (seconds); `None`
-    /// when the account may not call it (geo permissions).
-    pub dial: &'a dyn Fn(&str, i64) -> Option<CallPlan>,
+    /// The carrier's plan for a `<Dial>`ed number with this ring timeout (seconds), or the
+    /// warning that says why the account may not call it (13227 for geo permissions).
+    pub dial: &'a dyn Fn(&str, i64) -> Result<CallPlan, Warning>,
     /// A new call SID (for a `<Dial>`ed call).
     pub new_call_sid: &'a dyn Fn() -> String,
     /// A new recording: its SID and its URL.
@@ -253,11 +253,8 @@ impl Runner<'_, '_> {
         match normalized {
             Some(n) if n.starts_with('+') && (8..=16).contains(&n.len()) => {
                 match (self.ctx.dial)(&n, timeout) {
-                    None => self.run.warnings.push(Warning {
-                        code: 13227,
-                        text: format!("Dial: No International Authorization to call {n}"),
-                    }),
-                    Some(plan) => {
+                    Err(refused) => self.run.warnings.push(refused),
+                    Ok(plan) => {
                         let sid = (self.ctx.new_call_sid)();
                         let answered_at = plan.answered_after_ms.map(|a| start + a);
                         let mut ends_at = start + plan.ends_after_ms;
@@ -490,7 +487,13 @@ mod tests {
         let inputs: Vec<String> = inputs.iter().map(|s| s.to_string()).collect();
         let n = Cell::new(0);
         let dial = move |to: &str, timeout: i64| {
-            (!to.starts_with("+44")).then(|| scenarios.call_plan(to, timeout, false))
+            if to.starts_with("+44") {
+                return Err(Warning {
+                    code: 13227,
+                    text: format!("Dial: No International Authorization to call {to}"),
+                });
+            }
+            Ok(scenarios.call_plan(to, timeout, false))
         };
         let call_sid = || {
             n.set(n.get() + 1);
@@ -731,7 +734,12 @@ mod tests {
         assert_eq!(r.warnings[0].code, 12200);
         assert!(r.warnings[0].text.contains("<Enqueue>"));
         let ctx_err = |text: &str| {
-            let none = |_: &str, _: i64| None;
+            let none = |_: &str, _: i64| {
+                Err(Warning {
+                    code: 13227,
+                    text: String::new(),
+                })
+            };
             let sid = || String::new();
             let rec = || (String::new(), String::new());
             run_voice(

@@ -13,9 +13,9 @@ use std::sync::{Arc, OnceLock};
 use rust_decimal::Decimal;
 use switchboard_numbering::parse_e164;
 use switchboard_store::{
-    CallChange, CallConfig, CallRecord, NewCharge, NewWebhook, NotificationRecord, PendingFetch,
-    RecordingRecord, Store, StoreError, TwimlEffects, TwimlMessage, WebhookKind, WebhookOutcome,
-    WebhookRecord,
+    AccountStatus, CallChange, CallConfig, CallRecord, NewCharge, NewWebhook, NotificationRecord,
+    PendingFetch, RecordingRecord, Store, StoreError, TwimlEffects, TwimlMessage, WebhookKind,
+    WebhookOutcome, WebhookRecord,
 };
 use switchboard_twiml::{run_messaging, run_voice, Timing, VoiceContext, VoiceEnd};
 use switchboard_wire::sid::{self, prefix};
@@ -191,11 +191,27 @@ impl Runner {
         let account = self.store.account(&k.account_sid).await?;
         let scenarios = self.carrier.scenarios();
         let dial = |to: &str, timeout: i64| {
-            let n = parse_e164(to)?;
-            let allowed = account
-                .as_ref()
-                .is_some_and(|a| switchboard_store::geo_allows(&a.voice_countries, &n.iso_country));
-            allowed.then(|| scenarios.call_plan(&n.e164, timeout, false))
+            let refused = |code: u32, text: String| switchboard_twiml::Warning { code, text };
+            let n = parse_e164(to).ok_or_else(|| {
+                refused(13223, format!("Dial: Invalid phone number format: {to}"))
+            })?;
+            let Some(a) = account.as_ref() else {
+                return Err(refused(13227, format!("Dial: no account to call {to} for")));
+            };
+            // A call that goes on after its account was suspended places no new calls.
+            if a.effective_status() != AccountStatus::Active {
+                return Err(refused(
+                    13227,
+                    format!("Dial: the account is not active and may not call {to}"),
+                ));
+            }
+            if !switchboard_store::geo_allows(&a.voice_countries, &n.iso_country) {
+                return Err(refused(
+                    13227,
+                    format!("Dial: No International Authorization to call {to}"),
+                ));
+            }
+            Ok(scenarios.call_plan(&n.e164, timeout, false))
         };
         let base = self.base_url.get().cloned().unwrap_or_default();
         let new_call_sid = || sid::new_sid(prefix::CALL);

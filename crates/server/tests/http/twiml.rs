@@ -406,6 +406,36 @@ async fn dial_places_a_child_call_billed_on_its_own(srv: &TestServer) {
             .count(),
         2
     );
+
+    // A call that goes on after its account was suspended places no new call.
+    let live = call(
+        srv,
+        &sub,
+        &[
+            ("To", "+16518675310"),
+            ("From", &number),
+            ("Twiml", "<Response><Dial>+16518675399</Dial></Response>"),
+        ],
+    )
+    .await;
+    srv.set_status(&srv.main, &sub.sid, "suspended").await;
+    advance(srv, 200).await;
+    let live_sid = live["sid"].as_str().unwrap();
+    let children = list(
+        srv,
+        &srv.main,
+        &format!(
+            "/2010-04-01/Accounts/{}/Calls.json?ParentCallSid={live_sid}",
+            sub.sid
+        ),
+        "calls",
+    )
+    .await;
+    assert!(children.is_empty());
+    assert_eq!(
+        codes(srv, &sub, &live).await,
+        [("13227".to_owned(), "1".to_owned())]
+    );
 }
 
 async fn redirects_through_the_api_run_the_new_document(srv: &TestServer) {
