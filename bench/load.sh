@@ -88,7 +88,8 @@ for STORE in $STORES; do
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["phone_number"])')
   for _ in $(seq 60); do
     CALL=$(curl -sf -u "$SID:$TOKEN" --data-urlencode "From=$SB_FROM" --data-urlencode To=+16518675310 \
-      -d Url=https://example.com/twiml "$URL/2010-04-01/Accounts/$SID/Calls.json" \
+      --data-urlencode 'Twiml=<Response><Pause length="3600"/></Response>' \
+      "$URL/2010-04-01/Accounts/$SID/Calls.json" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])')
   done
   run "GET /healthz" "$URL/healthz"
