@@ -53,7 +53,14 @@ impl Jobs {
 
     /// Run everything due at the clock's current time.
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
+        self.run_due_after(|| {}).await
+    }
+
+    /// Do `before` (a manual clock's advance), then run what became due, with no other run
+    /// of this instance in between: the report says everything the advance made due.
+    pub async fn run_due_after(&self, before: impl FnOnce()) -> Result<DueReport, StoreError> {
         let _running = self.running.lock().await;
+        before();
         // Webhooks first: a TwiML document may change how a call ends, and so its charge.
         let webhooks_delivered = self.webhooks.deliver_due().await?;
         let now = self.clock.now_ms();

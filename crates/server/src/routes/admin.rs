@@ -125,8 +125,12 @@ pub async fn advance_clock(
     let seconds = params
         .int("Advance")?
         .ok_or_else(|| ApiError::bad_request(20422, "Advance (seconds) is required"))?;
-    manual.advance(seconds.saturating_mul(1000));
-    let report = state.jobs.run_due().await?;
+    let report = state
+        .jobs
+        .run_due_after(|| {
+            manual.advance(seconds.saturating_mul(1000));
+        })
+        .await?;
     Ok(Json(clock_body(&state, Some(report))))
 }
 
