@@ -253,88 +253,13 @@ impl Runner {
         });
         let now = fx.now;
         match run {
-            Err((code, text, body, headers)) => {
-                fx.notifications.push(notification(
-                    hook,
-                    code,
-                    0,
-                    &text,
-                    Some((&body, &headers)),
-                    now,
-                ));
-                fx.outcome = WebhookOutcome::Failed { error: text };
-                let fallback = k.config.fallback_url.clone().filter(|_| {
-                    !hook.idempotency_token.ends_with("-fallback") && !hook.url.is_empty()
-                });
-                match fallback {
-                    Some(url) => {
-                        let n = next.config.documents;
-                        next.config.documents += 1;
-                        let status = if ctx.answered {
-                            "in-progress"
-                        } else {
-                            "ringing"
-                        };
-                        let extra = [
-                            ("ErrorCode".to_owned(), code.to_string()),
-                            ("ErrorUrl".to_owned(), hook.url.clone()),
-                        ];
-                        next.config.fetch = Some(PendingFetch {
-                            token: format!("{}-doc-{n}-fallback", k.sid),
-                            url,
-                            method: k
-                                .config
-                                .fallback_method
-                                .clone()
-                                .unwrap_or_else(|| "POST".into()),
-                            params: super::voice_params(&k, status, &extra),
-                            at: t0,
-                        });
-                    }
-                    // "An application error has occurred": Twilio hangs up.
-                    None => hang_up(&mut next, t0),
-                }
-            }
+            Err(failure) => failed(&k, &mut next, hook, ctx.answered, failure, &mut fx),
             Ok(run) => {
                 if let Some(a) = run.answered_at {
                     next.answered_at = Some(a);
                 }
                 next.config.inputs_used += run.inputs_used;
-                match &run.end {
-                    VoiceEnd::Completed { at } => hang_up(&mut next, *at),
-                    VoiceEnd::Rejected { at, status } => {
-                        next.answered_at = None;
-                        next.ends_at = *at;
-                        next.final_status = (*status).into();
-                    }
-                    VoiceEnd::Fetch(f) if next.config.documents >= MAX_DOCUMENTS => {
-                        let text = format!(
-                            "Internal Failure: more than {MAX_DOCUMENTS} documents in one call"
-                        );
-                        fx.notifications
-                            .push(notification(hook, 12400, 0, &text, None, now));
-                        hang_up(&mut next, f.at);
-                    }
-                    VoiceEnd::Fetch(f) => {
-                        if next.answered_at.is_some() {
-                            next.final_status = "completed".into();
-                        }
-                        let n = next.config.documents;
-                        next.config.documents += 1;
-                        let status = if next.answered_at.is_some_and(|a| a <= f.at) {
-                            "in-progress"
-                        } else {
-                            "ringing"
-                        };
-                        next.config.fetch = Some(PendingFetch {
-                            token: format!("{}-doc-{n}", k.sid),
-                            url: f.url.clone(),
-                            method: f.method.clone(),
-                            params: super::voice_params(&next, status, &f.params),
-                            at: f.at,
-                        });
-                    }
-                }
+                follow(&k, &mut next, &run.end, hook, &mut fx);
                 for warning in &run.warnings {
                     let code = i64::from(warning.code);
                     fx.notifications
@@ -342,28 +267,7 @@ impl Runner {
                 }
                 self.dialed(&k, &run.dialed, &mut fx);
                 self.sent(&k, &run.messages, hook, &mut fx);
-                for r in &run.recordings {
-                    let cost =
-                        switchboard_carrier::call_cost(RECORDING_PER_MINUTE, r.duration_ms / 1000);
-                    let record = RecordingRecord {
-                        seq: 0,
-                        sid: r.sid.clone(),
-                        account_sid: k.account_sid.clone(),
-                        call_sid: k.sid.clone(),
-                        source: r.source.into(),
-                        channels: 1,
-                        start_time: r.started_at,
-                        duration_ms: r.duration_ms,
-                        price: Some(switchboard_carrier::price_string(cost)),
-                        date_created: r.started_at,
-                    };
-                    let charge = (!cost.is_zero()).then(|| NewCharge {
-                        category: "recordings".into(),
-                        amount: cost.to_string(),
-                        usage: switchboard_carrier::billable_minutes(r.duration_ms / 1000),
-                    });
-                    fx.recordings.push((record, charge));
-                }
+                recorded(&k, &run.recordings, &mut fx);
             }
         }
         next.date_updated = now.max(k.date_updated);
@@ -607,6 +511,124 @@ impl Runner {
             }
         }
         Ok(fx)
+    }
+}
+
+/// A document that could not be had or read: the error Notification, then the fallback URL
+/// (once: not for the fallback itself, nor for `Twiml`), or the call hangs up at once
+/// ("An application error has occurred").
+fn failed(
+    k: &CallRecord,
+    next: &mut CallRecord,
+    hook: &NewWebhook,
+    answered: bool,
+    (code, text, body, headers): (i64, String, String, String),
+    fx: &mut TwimlEffects,
+) {
+    let t0 = hook.due_at;
+    fx.notifications.push(notification(
+        hook,
+        code,
+        0,
+        &text,
+        Some((&body, &headers)),
+        fx.now,
+    ));
+    fx.outcome = WebhookOutcome::Failed { error: text };
+    let fallback = k
+        .config
+        .fallback_url
+        .clone()
+        .filter(|_| !hook.idempotency_token.ends_with("-fallback") && !hook.url.is_empty());
+    let Some(url) = fallback else {
+        return hang_up(next, t0);
+    };
+    let n = next.config.documents;
+    next.config.documents += 1;
+    let status = if answered { "in-progress" } else { "ringing" };
+    let extra = [
+        ("ErrorCode".to_owned(), code.to_string()),
+        ("ErrorUrl".to_owned(), hook.url.clone()),
+    ];
+    next.config.fetch = Some(PendingFetch {
+        token: format!("{}-doc-{n}-fallback", k.sid),
+        url,
+        method: k
+            .config
+            .fallback_method
+            .clone()
+            .unwrap_or_else(|| "POST".into()),
+        params: super::voice_params(k, status, &extra),
+        at: t0,
+    });
+}
+
+/// The call's course after a document that ran: it ended (hung up or rejected), or it
+/// goes on with the next document (at most [`MAX_DOCUMENTS`] in a call).
+fn follow(
+    k: &CallRecord,
+    next: &mut CallRecord,
+    end: &VoiceEnd,
+    hook: &NewWebhook,
+    fx: &mut TwimlEffects,
+) {
+    match end {
+        VoiceEnd::Completed { at } => hang_up(next, *at),
+        VoiceEnd::Rejected { at, status } => {
+            next.answered_at = None;
+            next.ends_at = *at;
+            next.final_status = (*status).into();
+        }
+        VoiceEnd::Fetch(f) if next.config.documents >= MAX_DOCUMENTS => {
+            let text = format!("Internal Failure: more than {MAX_DOCUMENTS} documents in one call");
+            fx.notifications
+                .push(notification(hook, 12400, 0, &text, None, fx.now));
+            hang_up(next, f.at);
+        }
+        VoiceEnd::Fetch(f) => {
+            if next.answered_at.is_some() {
+                next.final_status = "completed".into();
+            }
+            let n = next.config.documents;
+            next.config.documents += 1;
+            let status = if next.answered_at.is_some_and(|a| a <= f.at) {
+                "in-progress"
+            } else {
+                "ringing"
+            };
+            next.config.fetch = Some(PendingFetch {
+                token: format!("{}-doc-{n}", k.sid),
+                url: f.url.clone(),
+                method: f.method.clone(),
+                params: super::voice_params(next, status, &f.params),
+                at: f.at,
+            });
+        }
+    }
+}
+
+/// The recordings a document made, priced per started minute and charged as `recordings`.
+fn recorded(k: &CallRecord, recordings: &[switchboard_twiml::Recorded], fx: &mut TwimlEffects) {
+    for r in recordings {
+        let cost = switchboard_carrier::call_cost(RECORDING_PER_MINUTE, r.duration_ms / 1000);
+        let record = RecordingRecord {
+            seq: 0,
+            sid: r.sid.clone(),
+            account_sid: k.account_sid.clone(),
+            call_sid: k.sid.clone(),
+            source: r.source.into(),
+            channels: 1,
+            start_time: r.started_at,
+            duration_ms: r.duration_ms,
+            price: Some(switchboard_carrier::price_string(cost)),
+            date_created: r.started_at,
+        };
+        let charge = (!cost.is_zero()).then(|| NewCharge {
+            category: "recordings".into(),
+            amount: cost.to_string(),
+            usage: switchboard_carrier::billable_minutes(r.duration_ms / 1000),
+        });
+        fx.recordings.push((record, charge));
     }
 }
 
