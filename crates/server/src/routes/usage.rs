@@ -110,10 +110,14 @@ fn periods(period: Period, from: i64, to: i64) -> Vec<(i64, i64)> {
     out
 }
 
-/// Sums of one category over a day range.
+/// Sums of one category over a day range. `days` is in (category, day) order, as
+/// `usage::with_derived` gives it, so the range is found by binary search: a Daily list
+/// asks this once per category and day.
 pub(crate) fn sums(days: &[UsageDay], category: &str, from: i64, to: i64) -> (i64, i64, i64) {
-    days.iter()
-        .filter(|u| u.category == category && (from..=to).contains(&u.day))
+    let first = days.partition_point(|u| (u.category.as_str(), u.day) < (category, from));
+    days[first..]
+        .iter()
+        .take_while(|u| u.category == category && u.day <= to)
         .fold((0, 0, 0), |(c, u, p), d| {
             (c + d.count, u + d.usage, p + d.price_nanos)
         })
@@ -350,5 +354,27 @@ mod tests {
         assert_eq!(balance_string(50_000_000), "0.05");
         assert_eq!(balance_string(-1_234_500_000), "-1.2345");
         assert_eq!(balance_string(0), "0.00");
+    }
+
+    #[test]
+    fn sums_take_one_category_over_a_day_range() {
+        let day = |category: &str, day: i64, nanos: i64| UsageDay {
+            category: category.into(),
+            day,
+            count: 1,
+            usage: 2,
+            price_nanos: nanos,
+        };
+        let days = usage::with_derived(vec![
+            day("calls-outbound", 1, 10),
+            day("calls-outbound", 2, 20),
+            day("calls-outbound", 5, 40),
+            day("sms-outbound", 2, 7),
+        ]);
+        assert_eq!(sums(&days, "calls-outbound", 2, 5), (2, 4, 60));
+        assert_eq!(sums(&days, "calls", 0, 1), (1, 2, 10));
+        assert_eq!(sums(&days, "totalprice", 2, 2), (0, 0, 27));
+        assert_eq!(sums(&days, "mms", 0, 9), (0, 0, 0));
+        assert_eq!(sums(&days, "calls-outbound", 3, 4), (0, 0, 0));
     }
 }
