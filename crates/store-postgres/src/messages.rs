@@ -155,17 +155,13 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
     let dues: Vec<i64> = w.iter().map(|w| w.due_at).collect();
     let tokens: Vec<&str> = w.iter().map(|w| w.idempotency_token.as_str()).collect();
     let kinds: Vec<&str> = w.iter().map(|w| w.kind.as_str()).collect();
-    // The charge's rollups (the `ru` part), counted on the day it is charged.
-    let usage = new
+    // The charge's rollup (the `ru` part, only when `ch` inserted), counted on the day it is
+    // charged.
+    let usage_units = new.charge.as_ref().map_or(0, |ch| ch.usage);
+    let usage_nanos = new
         .charge
         .as_ref()
-        .map(|ch| crate::usage::arrays(&ch.category, ch.usage, &ch.amount))
-        .unwrap_or(crate::usage::Arrays {
-            categories: vec![],
-            counts: vec![],
-            usages: vec![],
-            nanos: vec![],
-        });
+        .map_or(0, |ch| switchboard_store::usage::to_nanos(&ch.amount));
     let usage_day = switchboard_store::usage::day_of(charged_at);
     let usage_shard = switchboard_store::usage::shard_of(&m.sid);
     let st = c
@@ -180,10 +176,9 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
              WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1), \
              ru AS (INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, \
              usage, price_nanos) SELECT $2, COALESCE((SELECT COALESCE(owner_sid, sid) FROM accounts \
-             WHERE sid = $2), $2), u.cat, $32, $33, u.cnt, u.units, u.nanos FROM ch, \
-             unnest($34::text[], $35::bigint[], $36::bigint[], $37::bigint[]) AS u(cat, cnt, units, nanos) \
+             WHERE sid = $2), $2), $23, $32, $33, 1, $34, $35 FROM ch \
              ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
-             count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, \
+             count = usage_daily.count + 1, usage = usage_daily.usage + EXCLUDED.usage, \
              price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos), \
              wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
              idempotency_token, next_attempt_at, kind) SELECT $2, $1, u.url, u.method, u.params, \
@@ -231,10 +226,8 @@ async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecor
                 &kinds,
                 &usage_day,
                 &usage_shard,
-                &usage.categories,
-                &usage.counts,
-                &usage.usages,
-                &usage.nanos,
+                &usage_units,
+                &usage_nanos,
             ],
         )
         .await

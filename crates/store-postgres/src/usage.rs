@@ -8,36 +8,9 @@ use switchboard_store::*;
 use crate::query::{exec, row_opt, rows};
 use crate::{pg_error, pool_error, PostgresStore};
 
-/// The upsert of a charge's increments (arrays $4..$7) into its account's rollups; the
-/// owner is read from the account row in the same statement.
-pub(crate) const UPSERT: &str = "INSERT INTO usage_daily (account_sid, owner_sid, category, \
-     day, shard, count, usage, price_nanos) SELECT $1, COALESCE((SELECT COALESCE(owner_sid, sid) \
-     FROM accounts WHERE sid = $1), $1), u.cat, $2, $3, u.cnt, u.units, u.nanos \
-     FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS u(cat, cnt, units, nanos) \
-     ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
-     count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, \
-     price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos";
-
-/// A charge's increments as the arrays [`UPSERT`] takes.
-pub(crate) struct Arrays {
-    pub categories: Vec<String>,
-    pub counts: Vec<i64>,
-    pub usages: Vec<i64>,
-    pub nanos: Vec<i64>,
-}
-
-pub(crate) fn arrays(category: &str, units: i64, amount: &str) -> Arrays {
-    let inc = usage::increments(category, units, amount);
-    Arrays {
-        categories: inc.iter().map(|i| i.category.clone()).collect(),
-        counts: inc.iter().map(|i| i.count).collect(),
-        usages: inc.iter().map(|i| i.usage).collect(),
-        nanos: inc.iter().map(|i| i.price_nanos).collect(),
-    }
-}
-
 /// Add a charge to its account's rollups, in the caller's transaction (the one that records
-/// the charge). `at`: when the usage happened (its UTC day is the one it counts for).
+/// the charge). `at`: when the usage happened (its UTC day is the one it counts for). The
+/// owner is read from the account row in the same statement.
 pub(crate) async fn record(
     c: &impl GenericClient,
     account_sid: &str,
@@ -47,19 +20,22 @@ pub(crate) async fn record(
     units: i64,
     amount: &str,
 ) -> Result<()> {
-    let a = arrays(category, units, amount);
     let (day, shard) = (usage::day_of(at), usage::shard_of(resource_sid));
     exec(
         c,
-        UPSERT,
+        "INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, usage, \
+         price_nanos) VALUES ($1, COALESCE((SELECT COALESCE(owner_sid, sid) FROM accounts \
+         WHERE sid = $1), $1), $2, $3, $4, 1, $5, $6) \
+         ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
+         count = usage_daily.count + 1, usage = usage_daily.usage + EXCLUDED.usage, \
+         price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos",
         &[
             &account_sid,
+            &category,
             &day,
             &shard,
-            &a.categories,
-            &a.counts,
-            &a.usages,
-            &a.nanos,
+            &units,
+            &usage::to_nanos(amount),
         ],
     )
     .await

@@ -24,29 +24,25 @@ pub(crate) fn record(
         .and_then(|mut st| st.query_row([account_sid], |r| r.get(0)).optional())
         .map_err(sql_error)?
         .unwrap_or_else(|| account_sid.to_owned());
-    let mut st = c
-        .prepare_cached(
-            "INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, usage, \
-             price_nanos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-             ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
-             count = count + excluded.count, usage = usage + excluded.usage, \
-             price_nanos = price_nanos + excluded.price_nanos",
-        )
-        .map_err(sql_error)?;
-    let (day, shard) = (usage::day_of(at), usage::shard_of(resource_sid));
-    for i in usage::increments(category, units, amount) {
+    c.prepare_cached(
+        "INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, usage, \
+         price_nanos) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7) \
+         ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
+         count = count + 1, usage = usage + excluded.usage, \
+         price_nanos = price_nanos + excluded.price_nanos",
+    )
+    .and_then(|mut st| {
         st.execute(params![
             account_sid,
             owner,
-            i.category,
-            day,
-            shard,
-            i.count,
-            i.usage,
-            i.price_nanos
+            category,
+            usage::day_of(at),
+            usage::shard_of(resource_sid),
+            units,
+            usage::to_nanos(amount)
         ])
-        .map_err(sql_error)?;
-    }
+    })
+    .map_err(sql_error)?;
     Ok(())
 }
 

@@ -18,15 +18,6 @@ pub const SHARDS: i64 = 32;
 const NANOS: i64 = 1_000_000_000;
 pub const MS_PER_DAY: i64 = 86_400_000;
 
-/// What one charge adds to one category's row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageIncrement {
-    pub category: String,
-    pub count: i64,
-    pub usage: i64,
-    pub price_nanos: i64,
-}
-
 /// The categories this server records, with their units and descriptions, in Twilio's
 /// names (shared/spec/usage_record_categories_2025-09.txt).
 pub struct Category {
@@ -142,17 +133,6 @@ pub fn shard_of(resource_sid: &str) -> i64 {
     i64::from_str_radix(tail, 16)
         .unwrap_or(0)
         .rem_euclid(SHARDS)
-}
-
-/// What a charge of `amount` in `category`, for `usage` units (minutes, segments, 1),
-/// adds to its category's row.
-pub fn increments(category: &str, usage: i64, amount: &str) -> Vec<UsageIncrement> {
-    vec![UsageIncrement {
-        category: category.to_owned(),
-        count: 1,
-        usage,
-        price_nanos: to_nanos(amount),
-    }]
 }
 
 /// The family a category adds up into: `calls-outbound` into `calls`, `sms-inbound` into
@@ -274,10 +254,7 @@ mod tests {
                 ("totalprice", 4, 0, 0, 15_800_000),
             ]
         );
-        assert_eq!(
-            increments("mms-inbound", 1, "0.01")[0].price_nanos,
-            10_000_000
-        );
+        assert_eq!(to_nanos("0.01"), 10_000_000);
         assert_eq!(family("calls-outbound"), Some("calls"));
         assert_eq!(family("callsx"), None);
         assert_eq!(family("recordings"), None);
