@@ -82,13 +82,13 @@ impl UsageStore for PostgresStore {
         from_day: i64,
         to_day: i64,
     ) -> Result<Vec<UsageDay>> {
-        let (column, sid) = match scope {
-            UsageScope::Account(s) => ("account_sid", s),
-            UsageScope::Tree(s) => ("owner_sid", s),
+        let (whose, sid) = match scope {
+            UsageScope::Account(s) => ("account_sid = $1", s),
+            UsageScope::Tree(s) => ("(owner_sid = $1 OR account_sid = $1)", s),
         };
         let sql = format!(
             "SELECT category, day, SUM(count)::bigint, SUM(usage)::bigint, \
-             SUM(price_nanos)::bigint FROM usage_daily WHERE {column} = $1 \
+             SUM(price_nanos)::bigint FROM usage_daily WHERE {whose} \
              AND day BETWEEN $2 AND $3 GROUP BY category, day ORDER BY category, day"
         );
         let c = self.pool.get().await.map_err(pool_error)?;

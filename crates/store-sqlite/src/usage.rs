@@ -82,13 +82,13 @@ impl UsageStore for SqliteStore {
         from_day: i64,
         to_day: i64,
     ) -> Result<Vec<UsageDay>> {
-        let (column, sid) = match scope {
-            UsageScope::Account(s) => ("account_sid", s.clone()),
-            UsageScope::Tree(s) => ("owner_sid", s.clone()),
+        let (whose, sid) = match scope {
+            UsageScope::Account(s) => ("account_sid = ?1", s.clone()),
+            UsageScope::Tree(s) => ("(owner_sid = ?1 OR account_sid = ?1)", s.clone()),
         };
         let sql = format!(
             "SELECT category, day, SUM(count), SUM(usage), SUM(price_nanos) FROM usage_daily \
-             WHERE {column} = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY category, day \
+             WHERE {whose} AND day BETWEEN ?2 AND ?3 GROUP BY category, day \
              ORDER BY category, day"
         );
         self.readers

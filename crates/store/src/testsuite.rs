@@ -2125,6 +2125,19 @@ pub async fn usage_rollups_equal_the_charges(store: &dyn Store) {
             .map(|(k, v)| (k.clone(), *v))
             .collect();
         assert_eq!(got, mine);
+        if a != &main.sid {
+            // A subaccount's tree is itself.
+            assert_eq!(
+                store
+                    .usage_by_day(&UsageScope::Tree(a.clone()), -1, 20)
+                    .await
+                    .unwrap(),
+                store
+                    .usage_by_day(&UsageScope::Account(a.clone()), -1, 20)
+                    .await
+                    .unwrap()
+            );
+        }
     }
     // The tree: every account's usage together, day by day; one day's window.
     let tree = crate::usage::with_derived(

@@ -184,8 +184,9 @@ pub struct UsageDay {
     pub price_nanos: i64,
 }
 
-/// Whose usage: one account's, or a main account's tree (its own and every subaccount's,
-/// purged ones included).
+/// Whose usage: one account's, or an account's tree: a main account's own and every
+/// subaccount's (purged ones included); for a subaccount, its own. The tree is what usage
+/// records and triggers report by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsageScope {
     Account(String),

@@ -201,9 +201,11 @@ pub async fn list(
             "EndDate must be on or after StartDate (Daily: at most ten years apart)",
         ));
     }
-    let scope_of = match (&account.owner_sid, include.unwrap_or(true)) {
-        (None, true) => UsageScope::Tree(account.sid.clone()),
-        _ => UsageScope::Account(account.sid.clone()),
+    // A subaccount's tree is itself.
+    let scope_of = if include.unwrap_or(true) {
+        UsageScope::Tree(account.sid.clone())
+    } else {
+        UsageScope::Account(account.sid.clone())
     };
     let days = usage::with_derived(state.store.usage_by_day(&scope_of, from, to).await?);
     let as_of = chrono::DateTime::from_timestamp_millis(now)

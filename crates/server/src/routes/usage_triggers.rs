@@ -55,11 +55,8 @@ async fn current_value(
     t: &UsageTriggerRecord,
     now: i64,
 ) -> Result<Decimal, StoreError> {
-    let account = store.account(&t.account_sid).await?;
-    let scope = match account.as_ref().and_then(|a| a.owner_sid.clone()) {
-        Some(_) => UsageScope::Account(t.account_sid.clone()),
-        None => UsageScope::Tree(t.account_sid.clone()),
-    };
+    // A main account's tree, a subaccount's own usage, as usage records show by default.
+    let scope = UsageScope::Tree(t.account_sid.clone());
     let (_, from, to) = period(&t.recurring, now);
     let days = usage::with_derived(store.usage_by_day(&scope, from, to).await?);
     let (count, used, nanos) = sums(&days, &t.usage_category, from, to);
