@@ -122,8 +122,11 @@ async fn adjust_open_subaccounts(c: &impl GenericClient, main_sid: &str, by: i64
 #[async_trait]
 impl AccountStore for PostgresStore {
     async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        load(&c, sid, "").await
+        let read = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            load(&c, sid, "").await
+        };
+        self.auth.account(sid, read).await
     }
 
     async fn count_accounts(&self) -> Result<u64> {
@@ -137,134 +140,146 @@ impl AccountStore for PostgresStore {
     }
 
     async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let sid = new
-            .sid
-            .unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
-        let token = new.auth_token.unwrap_or_else(sid::new_secret);
-        exec(
-            &c,
-            "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
-             type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
-             VALUES ($1, NULL, $1, $2, $3, 'active', $4, $5, $5, $6, $7)",
-            &[
-                &sid,
-                &new.friendly_name,
-                &token,
-                &new.account_type.as_str(),
-                &new.now,
-                &new.subaccount_limit,
-                &new.auto_delete_closed,
-            ],
-        )
-        .await?;
-        load_required(&c, &sid, "").await
+        let result: Result<AccountRecord> = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            let sid = new
+                .sid
+                .unwrap_or_else(|| sid::new_sid(sid::prefix::ACCOUNT));
+            let token = new.auth_token.unwrap_or_else(sid::new_secret);
+            exec(
+                &c,
+                "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
+                 type, date_created, date_updated, subaccount_limit, auto_delete_closed) \
+                 VALUES ($1, NULL, $1, $2, $3, 'active', $4, $5, $5, $6, $7)",
+                &[
+                    &sid,
+                    &new.friendly_name,
+                    &token,
+                    &new.account_type.as_str(),
+                    &new.now,
+                    &new.subaccount_limit,
+                    &new.auto_delete_closed,
+                ],
+            )
+            .await?;
+            load_required(&c, &sid, "").await
+        }
+        .await;
+        self.auth_changed(result)
     }
 
     async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord> {
-        let mut c = self.pool.get().await.map_err(pool_error)?;
-        let tx = c.transaction().await.map_err(pg_error)?;
-        // Locking the owner serialises concurrent creates in one tree, so the count holds.
-        let owner = load_required(&tx, &new.owner_sid, "FOR UPDATE OF a").await?;
-        rules::check_can_create_subaccount(&owner)?;
-        adjust_open_subaccounts(&tx, &owner.sid, 1).await?;
-        let created = AccountRecord {
-            seq: 0,
-            sid: sid::new_sid(sid::prefix::ACCOUNT),
-            owner_sid: Some(owner.sid.clone()),
-            friendly_name: new.friendly_name,
-            auth_token: sid::new_secret(),
-            status: AccountStatus::Active,
-            parent_status: Some(owner.status),
-            account_type: owner.account_type,
-            date_created: new.now,
-            date_updated: new.now,
-            closed_at: None,
-            subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
-            open_subaccounts: 0,
-            auto_delete_closed: false,
-            voice_countries: owner.voice_countries.clone(),
-            sms_countries: owner.sms_countries.clone(),
-        };
-        // The record is built here rather than read back: one round trip less under the lock.
-        let st = tx
-            .prepare_cached(
-                "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
-                 type, date_created, date_updated, subaccount_limit, open_subaccounts, \
-                 auto_delete_closed) \
-                 VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING seq",
-            )
-            .await
-            .map_err(pg_error)?;
-        let row = tx
-            .query_one(
-                &st,
-                &[
-                    &created.sid,
-                    &owner.sid,
-                    &created.friendly_name,
-                    &created.auth_token,
-                    &created.status.as_str(),
-                    &created.account_type.as_str(),
-                    &created.date_created,
-                    &created.subaccount_limit,
-                    &created.open_subaccounts,
-                    &created.auto_delete_closed,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
-        let created = AccountRecord {
-            seq: row.get(0),
-            ..created
-        };
-        tx.commit().await.map_err(pg_error)?;
-        Ok(created)
+        let result: Result<AccountRecord> = async {
+            let mut c = self.pool.get().await.map_err(pool_error)?;
+            let tx = c.transaction().await.map_err(pg_error)?;
+            // Locking the owner serialises concurrent creates in one tree, so the count holds.
+            let owner = load_required(&tx, &new.owner_sid, "FOR UPDATE OF a").await?;
+            rules::check_can_create_subaccount(&owner)?;
+            adjust_open_subaccounts(&tx, &owner.sid, 1).await?;
+            let created = AccountRecord {
+                seq: 0,
+                sid: sid::new_sid(sid::prefix::ACCOUNT),
+                owner_sid: Some(owner.sid.clone()),
+                friendly_name: new.friendly_name,
+                auth_token: sid::new_secret(),
+                status: AccountStatus::Active,
+                parent_status: Some(owner.status),
+                account_type: owner.account_type,
+                date_created: new.now,
+                date_updated: new.now,
+                closed_at: None,
+                subaccount_limit: DEFAULT_SUBACCOUNT_LIMIT,
+                open_subaccounts: 0,
+                auto_delete_closed: false,
+                voice_countries: owner.voice_countries.clone(),
+                sms_countries: owner.sms_countries.clone(),
+            };
+            // The record is built here rather than read back: one round trip less under the lock.
+            let st = tx
+                .prepare_cached(
+                    "INSERT INTO accounts (sid, owner_sid, tree_sid, friendly_name, auth_token, status, \
+                     type, date_created, date_updated, subaccount_limit, open_subaccounts, \
+                     auto_delete_closed) \
+                     VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING seq",
+                )
+                .await
+                .map_err(pg_error)?;
+            let row = tx
+                .query_one(
+                    &st,
+                    &[
+                        &created.sid,
+                        &owner.sid,
+                        &created.friendly_name,
+                        &created.auth_token,
+                        &created.status.as_str(),
+                        &created.account_type.as_str(),
+                        &created.date_created,
+                        &created.subaccount_limit,
+                        &created.open_subaccounts,
+                        &created.auto_delete_closed,
+                    ],
+                )
+                .await
+                .map_err(pg_error)?;
+            let created = AccountRecord {
+                seq: row.get(0),
+                ..created
+            };
+            tx.commit().await.map_err(pg_error)?;
+            Ok(created)
+        }
+        .await;
+        self.auth_changed(result)
     }
 
     async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord> {
-        let mut c = self.pool.get().await.map_err(pool_error)?;
-        let tx = c.transaction().await.map_err(pg_error)?;
-        // Parent before child: the operator suspending the parent locks it too.
-        let owner: Option<String> = tx
-            .query_opt("SELECT owner_sid FROM accounts WHERE sid = $1", &[&sid])
-            .await
-            .map_err(pg_error)?
-            .ok_or(StoreError::NotFound)?
-            .get(0);
-        if let Some(owner) = &owner {
+        let result: Result<AccountRecord> = async {
+            let mut c = self.pool.get().await.map_err(pool_error)?;
+            let tx = c.transaction().await.map_err(pg_error)?;
+            // Parent before child: the operator suspending the parent locks it too.
+            let owner: Option<String> = tx
+                .query_opt("SELECT owner_sid FROM accounts WHERE sid = $1", &[&sid])
+                .await
+                .map_err(pg_error)?
+                .ok_or(StoreError::NotFound)?
+                .get(0);
+            if let Some(owner) = &owner {
+                exec(
+                    &tx,
+                    "SELECT 1 FROM accounts WHERE sid = $1 FOR UPDATE",
+                    &[owner],
+                )
+                .await?;
+            }
+            let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
+            if let Some(new) = update.status {
+                rules::check_api_status_change(&target, new)?;
+            }
+            let closed_at = rules::closed_at_after(&target, update.status, update.now);
+            if let (true, Some(owner)) = (rules::closes(&target, update.status), &owner) {
+                adjust_open_subaccounts(&tx, owner, -1).await?;
+                crate::incoming_phone_numbers::release_all(&tx, sid, update.now).await?;
+            }
             exec(
                 &tx,
-                "SELECT 1 FROM accounts WHERE sid = $1 FOR UPDATE",
-                &[owner],
+                "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
+                 status = COALESCE($3, status), closed_at = $4, date_updated = $5 WHERE sid = $1",
+                &[
+                    &sid,
+                    &update.friendly_name,
+                    &update.status.map(|s| s.as_str()),
+                    &closed_at,
+                    &update.now,
+                ],
             )
             .await?;
+            let updated = load_required(&tx, sid, "").await?;
+            tx.commit().await.map_err(pg_error)?;
+            Ok(updated)
         }
-        let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
-        if let Some(new) = update.status {
-            rules::check_api_status_change(&target, new)?;
-        }
-        let closed_at = rules::closed_at_after(&target, update.status, update.now);
-        if let (true, Some(owner)) = (rules::closes(&target, update.status), &owner) {
-            adjust_open_subaccounts(&tx, owner, -1).await?;
-            crate::incoming_phone_numbers::release_all(&tx, sid, update.now).await?;
-        }
-        exec(
-            &tx,
-            "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
-             status = COALESCE($3, status), closed_at = $4, date_updated = $5 WHERE sid = $1",
-            &[
-                &sid,
-                &update.friendly_name,
-                &update.status.map(|s| s.as_str()),
-                &closed_at,
-                &update.now,
-            ],
-        )
-        .await?;
-        let updated = load_required(&tx, sid, "").await?;
-        tx.commit().await.map_err(pg_error)?;
-        Ok(updated)
+        .await;
+        self.auth_changed(result)
     }
 
     async fn operator_update_account(
@@ -272,34 +287,38 @@ impl AccountStore for PostgresStore {
         sid: &str,
         update: OperatorUpdate,
     ) -> Result<AccountRecord> {
-        let mut c = self.pool.get().await.map_err(pool_error)?;
-        let tx = c.transaction().await.map_err(pg_error)?;
-        let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
-        rules::check_operator_update(&target, update.status)?;
-        exec(
-            &tx,
-            "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
-             status = COALESCE($3, status), subaccount_limit = COALESCE($4, subaccount_limit), \
-             auto_delete_closed = COALESCE($5, auto_delete_closed), \
-             auth_token = COALESCE($6, auth_token), date_updated = $7, \
-             voice_countries = COALESCE($8, voice_countries), \
-             sms_countries = COALESCE($9, sms_countries) WHERE sid = $1",
-            &[
-                &sid,
-                &update.friendly_name,
-                &update.status.map(|s| s.as_str()),
-                &update.subaccount_limit,
-                &update.auto_delete_closed,
-                &update.auth_token,
-                &update.now,
-                &update.voice_countries,
-                &update.sms_countries,
-            ],
-        )
-        .await?;
-        let updated = load_required(&tx, sid, "").await?;
-        tx.commit().await.map_err(pg_error)?;
-        Ok(updated)
+        let result: Result<AccountRecord> = async {
+            let mut c = self.pool.get().await.map_err(pool_error)?;
+            let tx = c.transaction().await.map_err(pg_error)?;
+            let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
+            rules::check_operator_update(&target, update.status)?;
+            exec(
+                &tx,
+                "UPDATE accounts SET friendly_name = COALESCE($2, friendly_name), \
+                 status = COALESCE($3, status), subaccount_limit = COALESCE($4, subaccount_limit), \
+                 auto_delete_closed = COALESCE($5, auto_delete_closed), \
+                 auth_token = COALESCE($6, auth_token), date_updated = $7, \
+                 voice_countries = COALESCE($8, voice_countries), \
+                 sms_countries = COALESCE($9, sms_countries) WHERE sid = $1",
+                &[
+                    &sid,
+                    &update.friendly_name,
+                    &update.status.map(|s| s.as_str()),
+                    &update.subaccount_limit,
+                    &update.auto_delete_closed,
+                    &update.auth_token,
+                    &update.now,
+                    &update.voice_countries,
+                    &update.sms_countries,
+                ],
+            )
+            .await?;
+            let updated = load_required(&tx, sid, "").await?;
+            tx.commit().await.map_err(pg_error)?;
+            Ok(updated)
+        }
+        .await;
+        self.auth_changed(result)
     }
 
     async fn list_accounts(
@@ -350,41 +369,45 @@ impl AccountStore for PostgresStore {
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
-        let mut c = self.pool.get().await.map_err(pool_error)?;
-        let tx = c.transaction().await.map_err(pg_error)?;
-        let doomed: Vec<String> = crate::query::rows(
-            &tx,
-            "SELECT sid FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
-             AND closed_at <= $1 AND owner_sid IN \
-             (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed) \
-             FOR UPDATE",
-            &[&(now - retention_ms)],
-        )
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-        if doomed.is_empty() {
-            return Ok(0);
-        }
-        // Every table of account-owned rows, children before the accounts.
-        for table in switchboard_store::ACCOUNT_OWNED_TABLES
-            .iter()
-            .chain(&["accounts"])
-        {
-            let column = if *table == "accounts" {
-                "sid"
-            } else {
-                "account_sid"
-            };
-            exec(
+        let result: Result<u64> = async {
+            let mut c = self.pool.get().await.map_err(pool_error)?;
+            let tx = c.transaction().await.map_err(pg_error)?;
+            let doomed: Vec<String> = crate::query::rows(
                 &tx,
-                &format!("DELETE FROM {table} WHERE {column} = ANY($1)"),
-                &[&doomed],
+                "SELECT sid FROM accounts WHERE owner_sid IS NOT NULL AND status = 'closed' \
+                 AND closed_at <= $1 AND owner_sid IN \
+                 (SELECT sid FROM accounts WHERE owner_sid IS NULL AND auto_delete_closed) \
+                 FOR UPDATE",
+                &[&(now - retention_ms)],
             )
-            .await?;
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+            if doomed.is_empty() {
+                return Ok(0);
+            }
+            // Every table of account-owned rows, children before the accounts.
+            for table in switchboard_store::ACCOUNT_OWNED_TABLES
+                .iter()
+                .chain(&["accounts"])
+            {
+                let column = if *table == "accounts" {
+                    "sid"
+                } else {
+                    "account_sid"
+                };
+                exec(
+                    &tx,
+                    &format!("DELETE FROM {table} WHERE {column} = ANY($1)"),
+                    &[&doomed],
+                )
+                .await?;
+            }
+            tx.commit().await.map_err(pg_error)?;
+            Ok(doomed.len() as u64)
         }
-        tx.commit().await.map_err(pg_error)?;
-        Ok(doomed.len() as u64)
+        .await;
+        self.auth_changed(result)
     }
 }

@@ -35,29 +35,36 @@ fn kinds(signing: bool) -> &'static str {
 #[async_trait]
 impl KeyStore for PostgresStore {
     async fn create_key(&self, k: KeyRecord) -> Result<KeyRecord> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let row = row_opt(
-            &c,
-            "INSERT INTO api_keys (sid, account_sid, friendly_name, kind, secret_hash, date_created, \
-             date_updated) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-            &[&k.sid, &k.account_sid, &k.friendly_name, &k.kind.as_str(), &k.secret_hash, &k.date_created, &k.date_updated],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(KeyRecord {
-            seq: row.get(0),
-            ..k
-        })
+        let result: Result<KeyRecord> = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            let row = row_opt(
+                &c,
+                "INSERT INTO api_keys (sid, account_sid, friendly_name, kind, secret_hash, date_created, \
+                 date_updated) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+                &[&k.sid, &k.account_sid, &k.friendly_name, &k.kind.as_str(), &k.secret_hash, &k.date_created, &k.date_updated],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            Ok(KeyRecord {
+                seq: row.get(0),
+                ..k
+            })
+        }
+        .await;
+        self.auth_changed(result)
     }
 
     async fn key(&self, sid: &str) -> Result<Option<KeyRecord>> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let sql = format!("{SELECT} WHERE sid = $1");
-        row_opt(&c, &sql, &[&sid])
-            .await?
-            .as_ref()
-            .map(record)
-            .transpose()
+        let read = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            let sql = format!("{SELECT} WHERE sid = $1");
+            row_opt(&c, &sql, &[&sid])
+                .await?
+                .as_ref()
+                .map(record)
+                .transpose()
+        };
+        self.auth.key(sid, read).await
     }
 
     async fn list_keys(
@@ -92,30 +99,38 @@ impl KeyStore for PostgresStore {
         friendly_name: String,
         now: i64,
     ) -> Result<KeyRecord> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let sql = format!(
-            "UPDATE api_keys SET friendly_name = $3, date_updated = $4 \
-             WHERE sid = $1 AND account_sid = $2 AND {} RETURNING seq, sid, account_sid, \
-             friendly_name, kind, secret_hash, date_created, date_updated",
-            kinds(signing)
-        );
-        row_opt(&c, &sql, &[&sid, &account_sid, &friendly_name, &now])
-            .await?
-            .as_ref()
-            .map(record)
-            .transpose()?
-            .ok_or(StoreError::NotFound)
+        let result: Result<KeyRecord> = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            let sql = format!(
+                "UPDATE api_keys SET friendly_name = $3, date_updated = $4 \
+                 WHERE sid = $1 AND account_sid = $2 AND {} RETURNING seq, sid, account_sid, \
+                 friendly_name, kind, secret_hash, date_created, date_updated",
+                kinds(signing)
+            );
+            row_opt(&c, &sql, &[&sid, &account_sid, &friendly_name, &now])
+                .await?
+                .as_ref()
+                .map(record)
+                .transpose()?
+                .ok_or(StoreError::NotFound)
+        }
+        .await;
+        self.auth_changed(result)
     }
 
     async fn delete_key(&self, account_sid: &str, sid: &str, signing: bool) -> Result<()> {
-        let c = self.pool.get().await.map_err(pool_error)?;
-        let sql = format!(
-            "DELETE FROM api_keys WHERE sid = $1 AND account_sid = $2 AND {}",
-            kinds(signing)
-        );
-        if exec(&c, &sql, &[&sid, &account_sid]).await? == 0 {
-            return Err(StoreError::NotFound);
+        let result: Result<()> = async {
+            let c = self.pool.get().await.map_err(pool_error)?;
+            let sql = format!(
+                "DELETE FROM api_keys WHERE sid = $1 AND account_sid = $2 AND {}",
+                kinds(signing)
+            );
+            if exec(&c, &sql, &[&sid, &account_sid]).await? == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
         }
-        Ok(())
+        .await;
+        self.auth_changed(result)
     }
 }

@@ -19,13 +19,73 @@ mod usage_triggers;
 mod webhooks;
 mod workspaces;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use switchboard_store::auth_cache::AuthCache;
 use switchboard_store::{Result, StoreError};
-use tokio_postgres::NoTls;
+use tokio_postgres::{AsyncMessage, NoTls};
 
 /// The Postgres [`switchboard_store::Store`].
 pub struct PostgresStore {
     pool: Pool,
+    /// Accounts and keys between requests, while `listener` hears every change to them.
+    auth: Arc<AuthCache>,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+/// The channel that changes to accounts and keys notify (migration 0011).
+const AUTH_CHANNEL: &str = "switchboard_auth";
+
+/// Keep a connection listening on [`AUTH_CHANNEL`] and invalidate `auth` on each
+/// notification. The cache is used only while the listener is connected: a change made
+/// while it is not could not be heard.
+async fn listen_for_auth_changes(config: tokio_postgres::Config, auth: Arc<AuthCache>) {
+    loop {
+        if let Err(e) = listen_once(&config, &auth).await {
+            tracing::warn!(error = %e, "postgres: the listener for account changes stopped; retrying");
+        }
+        auth.set_live(false);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn listen_once(
+    config: &tokio_postgres::Config,
+    auth: &AuthCache,
+) -> std::result::Result<(), tokio_postgres::Error> {
+    let (client, mut conn) = config.connect(NoTls).await?;
+    let mut next = move |cx: &mut std::task::Context<'_>| conn.poll_message(cx);
+    // The connection must be driven while LISTEN runs; anything it yields first is ours.
+    let sql = format!("LISTEN {AUTH_CHANNEL}");
+    let listen = client.batch_execute(&sql);
+    tokio::pin!(listen);
+    loop {
+        tokio::select! {
+            done = &mut listen => { done?; break; }
+            message = std::future::poll_fn(&mut next) => match message {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+        }
+    }
+    auth.set_live(true);
+    loop {
+        match std::future::poll_fn(&mut next).await {
+            Some(Ok(AsyncMessage::Notification(_))) => auth.invalidate(),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Ok(()),
+        }
+    }
 }
 
 pub(crate) fn pg_error(e: tokio_postgres::Error) -> StoreError {
@@ -54,7 +114,7 @@ impl PostgresStore {
             .parse()
             .map_err(|e: tokio_postgres::Error| StoreError::Unavailable(e.to_string()))?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -67,7 +127,20 @@ impl PostgresStore {
         let mut client = pool.get().await.map_err(pool_error)?;
         migrate::run(&mut client).await?;
         drop(client);
-        Ok(PostgresStore { pool })
+        let auth = Arc::new(AuthCache::new(false));
+        let listener = tokio::spawn(listen_for_auth_changes(config, auth.clone()));
+        Ok(PostgresStore {
+            pool,
+            auth,
+            listener,
+        })
+    }
+
+    /// After a write that may have changed accounts or keys: this instance sees it at once
+    /// (others when its notification arrives).
+    pub(crate) fn auth_changed<T>(&self, result: Result<T>) -> Result<T> {
+        self.auth.invalidate();
+        result
     }
 }
 

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_prepaid",
         include_str!("../migrations/0010_prepaid.sql"),
     ),
+    (
+        11,
+        "0011_auth_generation",
+        include_str!("../migrations/0011_auth_generation.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Switchboard's migration lock.

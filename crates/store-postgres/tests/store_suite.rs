@@ -17,3 +17,17 @@ async fn fresh() -> Option<PostgresStore> {
 }
 
 switchboard_store::store_suite!(fresh());
+
+/// Two instances on one database, as several servers behind a load balancer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_instances_see_account_and_key_changes() {
+    let Ok(admin) = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL") else {
+        // As `fresh`: skipped only when asked to, else it fails there.
+        assert!(fresh().await.is_none());
+        return;
+    };
+    let url = create_scratch_database(&admin).await.unwrap();
+    let a = PostgresStore::connect(&url, 4).await.unwrap();
+    let b = PostgresStore::connect(&url, 4).await.unwrap();
+    switchboard_store::testsuite::other_instances_see_account_and_key_changes(&a, &b).await;
+}

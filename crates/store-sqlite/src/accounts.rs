@@ -93,8 +93,9 @@ fn page(conn: &Connection, filter: Filter, req: PageRequest) -> Result<PageSlice
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn account(&self, sid: &str) -> Result<Option<AccountRecord>> {
-        let sid = sid.to_owned();
-        self.readers.read(move |c| load(c, &sid)).await
+        let owned = sid.to_owned();
+        let read = self.readers.read(move |c| load(c, &owned));
+        self.auth.account(sid, read).await
     }
 
     async fn count_accounts(&self) -> Result<u64> {

@@ -71,7 +71,8 @@ impl KeyStore for SqliteStore {
 
     async fn key(&self, sid: &str) -> Result<Option<KeyRecord>> {
         let s = sid.to_owned();
-        self.readers.read(move |c| load(c, &s)).await
+        let read = self.readers.read(move |c| load(c, &s));
+        self.auth.key(sid, read).await
     }
 
     async fn list_keys(

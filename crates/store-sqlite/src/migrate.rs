@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_prepaid",
         include_str!("../migrations/0010_prepaid.sql"),
     ),
+    (
+        11,
+        "0011_auth_generation",
+        include_str!("../migrations/0011_auth_generation.sql"),
+    ),
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -2,10 +2,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
+use switchboard_store::auth_cache::AuthCache;
 use switchboard_store::{Result, StoreError};
 use tokio::sync::oneshot;
 
@@ -23,8 +25,9 @@ const MAX_BATCH: usize = 256;
 
 /// Called once the batch's commit is known: `Ok` when it committed.
 type Reply = Box<dyn FnOnce(std::result::Result<(), String>) + Send>;
-/// A write: runs inside its own savepoint and says whether it succeeded.
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+/// A write: runs inside its own savepoint and says whether it succeeded; given no
+/// connection, it does not run and answers the batch's error.
+type Job = Box<dyn FnOnce(Option<&Connection>) -> (bool, Reply) + Send>;
 
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(e.to_string())
@@ -81,6 +84,7 @@ impl Writer {
         path: &Path,
         sync: Synchronous,
         migrate: fn(&mut Connection) -> rusqlite::Result<()>,
+        auth: Arc<AuthCache>,
     ) -> Result<Self> {
         let mut conn = open(
             path,
@@ -98,10 +102,26 @@ impl Writer {
         ))
         .map_err(unavailable)?;
         migrate(&mut conn).map_err(sql_error)?;
+        // Rows of accounts and keys written in this batch (triggers included): the batch's
+        // end invalidates the cache of them.
+        let touched = Arc::new(AtomicBool::new(false));
+        let flag = touched.clone();
+        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
+            if matches!(table, "accounts" | "api_keys" | "auth_generation") {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }))
+        .map_err(unavailable)?;
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || {
+                writer_loop(conn, rx, || {
+                    if touched.swap(false, Ordering::Relaxed) {
+                        auth.invalidate();
+                    }
+                })
+            })
             .map_err(unavailable)?;
         Ok(Writer {
             tx: Some(tx),
@@ -116,7 +136,10 @@ impl Writer {
     ) -> Result<T> {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
-            let result = f(conn);
+            let result = match conn {
+                Some(conn) => f(conn),
+                None => Err(unavailable("not run")),
+            };
             let ok = result.is_ok();
             let reply: Reply = Box::new(move |commit| {
                 let out = match commit {
@@ -155,7 +178,8 @@ fn control(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
 }
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+/// `settled` runs once a batch has committed or rolled back, before anyone is answered.
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, settled: impl Fn()) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -166,9 +190,9 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
         }
         if let Err(e) = control(&conn, "BEGIN IMMEDIATE") {
             tracing::error!(error = %e, "sqlite: cannot begin a write batch");
-            // Every job still gets an answer: an error, since nothing ran.
+            // Every job still gets an answer: an error, since none ran.
             for job in batch {
-                let (_, reply) = run_job(&conn, job);
+                let (_, reply) = job(None);
                 reply(Err(e.to_string()));
             }
             continue;
@@ -185,6 +209,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
             let _ = control(&conn, "ROLLBACK");
             e.to_string()
         });
+        settled();
         for reply in replies {
             reply(outcome.clone());
         }
@@ -201,7 +226,7 @@ fn run_job(conn: &Connection, job: Job) -> (bool, Reply) {
             Box::new(move |_| tracing::error!(error = %msg, "sqlite: savepoint")),
         );
     }
-    let (ok, reply) = match catch_unwind(AssertUnwindSafe(|| job(conn))) {
+    let (ok, reply) = match catch_unwind(AssertUnwindSafe(|| job(Some(conn)))) {
         Ok(r) => r,
         Err(_) => {
             tracing::error!("sqlite: a write panicked; rolled back");

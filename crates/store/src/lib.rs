@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod auth_cache;
 pub mod calls;
 pub mod charges;
 pub mod error;

@@ -2386,6 +2386,118 @@ pub async fn keys_are_scoped_renamed_and_deleted(store: &dyn Store) {
     assert!(store.key(&std_key.sid).await.unwrap().is_none());
 }
 
+/// Two instances on one database (a second server, or the CLI beside a server): what one
+/// changes in accounts and keys, the other stops answering from its cache of them (at once
+/// on the changing instance, within moments on the other).
+pub async fn other_instances_see_account_and_key_changes(a: &dyn Store, b: &dyn Store) {
+    // Reads `$read` until `$ok` holds of it, for at most 5 s.
+    macro_rules! eventually {
+        ($what:expr, $read:expr, $ok:expr) => {{
+            let start = std::time::Instant::now();
+            loop {
+                let v = $read;
+                if $ok(&v) {
+                    break;
+                }
+                assert!(
+                    start.elapsed() < std::time::Duration::from_secs(5),
+                    "{}: still {v:?}",
+                    $what
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }};
+    }
+    let main = a.create_main_account(main_account(0)).await.unwrap();
+    let sub = a.create_subaccount(sub(&main.sid, "s", 0)).await.unwrap();
+    let key = a
+        .create_key(KeyRecord {
+            seq: 0,
+            sid: switchboard_wire::sid::new_sid("SK"),
+            account_sid: sub.sid.clone(),
+            friendly_name: "k".into(),
+            kind: KeyKind::Standard,
+            secret_hash: "ab".repeat(32),
+            date_created: 1,
+            date_updated: 1,
+        })
+        .await
+        .unwrap();
+    // Both instances have read (and may remember) each row, twice.
+    for s in [a, b] {
+        for _ in 0..2 {
+            let acc = s.account(&sub.sid).await.unwrap().unwrap();
+            assert_eq!(acc.effective_status(), AccountStatus::Active);
+            assert!(s.key(&key.sid).await.unwrap().is_some());
+            s.account(&main.sid).await.unwrap().unwrap();
+        }
+    }
+
+    // Suspending the main account suspends the subaccount as read through its owner.
+    a.operator_update_account(
+        &main.sid,
+        OperatorUpdate {
+            friendly_name: None,
+            status: Some(AccountStatus::Suspended),
+            subaccount_limit: None,
+            auto_delete_closed: None,
+            auth_token: Some("f".repeat(32)),
+            voice_countries: None,
+            sms_countries: None,
+            now: 5,
+        },
+    )
+    .await
+    .unwrap();
+    let seen = a.account(&sub.sid).await.unwrap().unwrap();
+    assert_eq!(seen.effective_status(), AccountStatus::Suspended, "at once");
+    eventually!(
+        "the other instance's subaccount",
+        b.account(&sub.sid)
+            .await
+            .unwrap()
+            .unwrap()
+            .effective_status(),
+        |s: &AccountStatus| *s == AccountStatus::Suspended
+    );
+    eventually!(
+        "the other instance's main account token",
+        b.account(&main.sid).await.unwrap().unwrap().auth_token,
+        |t: &String| *t == "f".repeat(32)
+    );
+
+    // A deleted key stops being found.
+    a.delete_key(&sub.sid, &key.sid, false).await.unwrap();
+    assert!(a.key(&key.sid).await.unwrap().is_none(), "at once");
+    eventually!(
+        "the other instance's key",
+        b.key(&key.sid).await.unwrap().is_some(),
+        |found: &bool| !found
+    );
+
+    // And the other way: b renames the main account, a sees it.
+    b.operator_update_account(
+        &main.sid,
+        OperatorUpdate {
+            friendly_name: Some("renamed".into()),
+            status: None,
+            subaccount_limit: None,
+            auto_delete_closed: None,
+            auth_token: None,
+            voice_countries: None,
+            sms_countries: None,
+            now: 9,
+        },
+    )
+    .await
+    .unwrap();
+    eventually!(
+        "the first instance's main account",
+        a.account(&main.sid).await.unwrap().unwrap().friendly_name,
+        |n: &String| n == "renamed"
+    );
+}
+
 pub async fn workspaces_belong_to_one_account(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     let s = store
