@@ -4,6 +4,7 @@
 
 mod accounts;
 mod addresses;
+mod batch;
 mod calls;
 mod charges;
 mod incoming_phone_numbers;
@@ -33,6 +34,8 @@ pub struct PostgresStore {
     /// Accounts and keys between requests, while `listener` hears every change to them.
     auth: Arc<AuthCache>,
     listener: tokio::task::JoinHandle<()>,
+    /// Outbound messages checked against the cache are stored in groups.
+    messages: batch::Batcher,
 }
 
 impl Drop for PostgresStore {
@@ -129,10 +132,12 @@ impl PostgresStore {
         drop(client);
         let auth = Arc::new(AuthCache::new(false));
         let listener = tokio::spawn(listen_for_auth_changes(config, auth.clone()));
+        let messages = batch::Batcher::start(pool.clone());
         Ok(PostgresStore {
             pool,
             auth,
             listener,
+            messages,
         })
     }
 

@@ -139,102 +139,228 @@ pub(crate) async fn insert_charge(
     Ok(())
 }
 
-/// The message, its charge and its webhooks in one statement: atomic on its own, one
-/// round trip.
-async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
-    let m = &new.record;
-    let media =
-        serde_json::to_string(&m.media_urls).map_err(|e| StoreError::Other(e.to_string()))?;
-    let category = new.charge.as_ref().map(|c| c.category.clone());
-    let amount = new.charge.as_ref().map(|c| c.amount.clone());
-    let charged_at = m.sent_at.unwrap_or(m.date_created);
-    let w = &new.webhooks;
-    let urls: Vec<&str> = w.iter().map(|w| w.url.as_str()).collect();
-    let methods: Vec<&str> = w.iter().map(|w| w.method.as_str()).collect();
-    let params: Vec<&str> = w.iter().map(|w| w.params.as_str()).collect();
-    let dues: Vec<i64> = w.iter().map(|w| w.due_at).collect();
-    let tokens: Vec<&str> = w.iter().map(|w| w.idempotency_token.as_str()).collect();
-    let kinds: Vec<&str> = w.iter().map(|w| w.kind.as_str()).collect();
-    // The charge's rollup (the `ru` part, only when `ch` inserted), counted on the day it is
-    // charged.
-    let usage_units = new.charge.as_ref().map_or(0, |ch| ch.usage);
-    let usage_nanos = new
-        .charge
-        .as_ref()
-        .map_or(0, |ch| switchboard_store::usage::to_nanos(&ch.amount));
-    let usage_day = switchboard_store::usage::day_of(charged_at);
-    let usage_shard = switchboard_store::usage::shard_of(&m.sid);
+/// What the insert statement itself checks of a message before storing it (the batched
+/// path, whose account was checked from the cache of accounts): that `from` is an in-use
+/// number of the account with `capability`, and that `prepaid_tree` (when set) is not
+/// prepaid. A message that fails them is not stored, and goes the checked way.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Guard {
+    pub capability: Option<&'static str>,
+    pub prepaid_tree: Option<String>,
+    /// The account's main account (its usage rollups' tree), when known.
+    pub tree: Option<String>,
+}
+
+/// Messages, their charges, usage rollups and webhooks in one statement (atomic on its
+/// own, one round trip); each message's `guard` is checked in it. Returns, in order, each
+/// message's `seq`, or `None` where its guard failed and nothing of it was stored.
+pub(crate) async fn insert_many(
+    c: &impl GenericClient,
+    batch: &[(&NewMessage, &Guard)],
+) -> Result<Vec<Option<i64>>> {
+    let n = batch.len();
+    let mut sid = Vec::with_capacity(n);
+    let mut account = Vec::with_capacity(n);
+    let mut direction = Vec::with_capacity(n);
+    let mut from = Vec::with_capacity(n);
+    let mut to = Vec::with_capacity(n);
+    let mut service = Vec::with_capacity(n);
+    let mut body = Vec::with_capacity(n);
+    let mut segments = Vec::with_capacity(n);
+    let mut num_media = Vec::with_capacity(n);
+    let mut media = Vec::with_capacity(n);
+    let mut status_callback = Vec::with_capacity(n);
+    let mut api_version = Vec::with_capacity(n);
+    let mut created = Vec::with_capacity(n);
+    let mut send_at = Vec::with_capacity(n);
+    let mut sending_at = Vec::with_capacity(n);
+    let mut sent_at = Vec::with_capacity(n);
+    let mut final_at = Vec::with_capacity(n);
+    let mut final_status = Vec::with_capacity(n);
+    let mut error_code = Vec::with_capacity(n);
+    let mut scheduled = Vec::with_capacity(n);
+    let mut price = Vec::with_capacity(n);
+    let mut price_unit = Vec::with_capacity(n);
+    let mut category = Vec::with_capacity(n);
+    let mut amount = Vec::with_capacity(n);
+    let mut charged_at = Vec::with_capacity(n);
+    let mut day = Vec::with_capacity(n);
+    let mut shard = Vec::with_capacity(n);
+    let mut units = Vec::with_capacity(n);
+    let mut nanos = Vec::with_capacity(n);
+    let mut capability = Vec::with_capacity(n);
+    let mut prepaid_tree = Vec::with_capacity(n);
+    let mut tree = Vec::with_capacity(n);
+    // Webhooks, each with its message's SID.
+    let (mut w_sid, mut w_account, mut w_url, mut w_method) = (vec![], vec![], vec![], vec![]);
+    let (mut w_params, mut w_due, mut w_token, mut w_kind) = (vec![], vec![], vec![], vec![]);
+    for (new, guard) in batch {
+        let m = &new.record;
+        sid.push(m.sid.as_str());
+        account.push(m.account_sid.as_str());
+        direction.push(m.direction.as_str());
+        from.push(m.from.as_str());
+        to.push(m.to.as_str());
+        service.push(m.messaging_service_sid.as_deref());
+        body.push(m.body.as_str());
+        segments.push(m.num_segments);
+        num_media.push(m.num_media);
+        media.push(
+            serde_json::to_string(&m.media_urls).map_err(|e| StoreError::Other(e.to_string()))?,
+        );
+        status_callback.push(m.status_callback.as_deref());
+        api_version.push(m.api_version.as_str());
+        created.push(m.date_created);
+        send_at.push(m.send_at);
+        sending_at.push(m.sending_at);
+        sent_at.push(m.sent_at);
+        final_at.push(m.final_at);
+        final_status.push(m.final_status.as_str());
+        error_code.push(m.error_code);
+        scheduled.push(m.scheduled);
+        price.push(m.price.as_deref());
+        price_unit.push(m.price_unit.as_str());
+        // The charge is counted on the day it is charged.
+        let at = m.sent_at.unwrap_or(m.date_created);
+        category.push(new.charge.as_ref().map(|c| c.category.as_str()));
+        amount.push(new.charge.as_ref().map(|c| c.amount.as_str()));
+        charged_at.push(at);
+        day.push(switchboard_store::usage::day_of(at));
+        shard.push(switchboard_store::usage::shard_of(&m.sid));
+        units.push(new.charge.as_ref().map_or(0, |c| c.usage));
+        nanos.push(
+            new.charge
+                .as_ref()
+                .map_or(0, |c| switchboard_store::usage::to_nanos(&c.amount)),
+        );
+        capability.push(guard.capability);
+        prepaid_tree.push(guard.prepaid_tree.as_deref());
+        tree.push(guard.tree.as_deref());
+        for w in &new.webhooks {
+            w_sid.push(m.sid.as_str());
+            w_account.push(w.account_sid.as_str());
+            w_url.push(w.url.as_str());
+            w_method.push(w.method.as_str());
+            w_params.push(w.params.as_str());
+            w_due.push(w.due_at);
+            w_token.push(w.idempotency_token.as_str());
+            w_kind.push(w.kind.as_str());
+        }
+    }
+    // `ok` is the input less what fails its guard; every insert reads `ok`, so a message
+    // that fails stores nothing. Rollups are summed per row first (one upsert may not
+    // touch a row twice) and taken in key order (concurrent batches lock rows alike).
     let st = c
         .prepare_cached(
-            "WITH m AS (INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
+            "WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
+             $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], \
+             $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], \
+             $17::bigint[], $18::text[], $19::bigint[], $20::boolean[], $21::text[], $22::text[], \
+             $23::text[], $24::text[], $25::bigint[], $26::bigint[], $27::bigint[], $28::bigint[], \
+             $29::bigint[], $30::text[], $31::text[], $32::text[]) WITH ORDINALITY AS i(sid, \
+             account_sid, direction, from_number, to_number, service, body, segments, num_media, \
+             media, status_callback, api_version, created, send_at, sending_at, sent_at, final_at, \
+             final_status, error_code, scheduled, price, price_unit, category, amount, charged_at, \
+             day, shard, units, nanos, capability, prepaid_tree, tree, ord)), \
+             ok AS (SELECT * FROM i WHERE (i.capability IS NULL OR EXISTS (SELECT 1 FROM \
+             incoming_phone_numbers n WHERE n.phone_number = i.from_number AND n.account_sid = \
+             i.account_sid AND n.status = 'in-use' AND (n.capabilities::jsonb ->> i.capability) \
+             ::boolean)) AND (i.prepaid_tree IS NULL OR NOT EXISTS (SELECT 1 FROM account_credits \
+             cr WHERE cr.account_sid = i.prepaid_tree AND cr.prepaid))), \
+             m AS (INSERT INTO messages (sid, account_sid, direction, from_number, to_number, \
              messaging_service_sid, body, num_segments, num_media, media_urls, status_callback, \
              api_version, date_created, send_at, sending_at, sent_at, final_at, final_status, \
-             error_code, scheduled, price, price_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING seq), \
+             error_code, scheduled, price, price_unit) SELECT sid, account_sid, direction, \
+             from_number, to_number, service, body, segments, num_media, media, status_callback, \
+             api_version, created, send_at, sending_at, sent_at, final_at, final_status, \
+             error_code, scheduled, price, price_unit FROM ok ORDER BY ord RETURNING sid, seq), \
              ch AS (INSERT INTO charges (account_sid, category, resource_sid, amount, currency, \
-             description, idempotency_key, charged_at) SELECT $2, $23, $1, $24, 'USD', $23, $1, $25 \
-             WHERE $23::text IS NOT NULL ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1), \
+             description, idempotency_key, charged_at) SELECT account_sid, category, sid, amount, \
+             'USD', category, sid, charged_at FROM ok WHERE category IS NOT NULL \
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING resource_sid), \
              ru AS (INSERT INTO usage_daily (account_sid, owner_sid, category, day, shard, count, \
-             usage, price_nanos) SELECT $2, COALESCE((SELECT COALESCE(owner_sid, sid) FROM accounts \
-             WHERE sid = $2), $2), $23, $32, $33, 1, $34, $35 FROM ch \
-             ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
-             count = usage_daily.count + 1, usage = usage_daily.usage + EXCLUDED.usage, \
-             price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos), \
+             usage, price_nanos) SELECT ok.account_sid, COALESCE(ok.tree, (SELECT \
+             COALESCE(a.owner_sid, a.sid) FROM accounts a WHERE a.sid = ok.account_sid), \
+             ok.account_sid), ok.category, ok.day, ok.shard, count(*), sum(ok.units), \
+             sum(ok.nanos) FROM ok JOIN ch ON ch.resource_sid = ok.sid GROUP BY 1, 2, 3, 4, 5 \
+             ORDER BY 1, 3, 4, 5 ON CONFLICT (account_sid, category, day, shard) DO UPDATE SET \
+             count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + \
+             EXCLUDED.usage, price_nanos = usage_daily.price_nanos + EXCLUDED.price_nanos), \
              wh AS (INSERT INTO webhooks (account_sid, resource_sid, url, method, params, due_at, \
-             idempotency_token, next_attempt_at, kind) SELECT $2, $1, u.url, u.method, u.params, \
-             u.due, u.tok, u.due, u.kind FROM unnest($26::text[], $27::text[], $28::text[], \
-             $29::bigint[], $30::text[], $31::text[]) AS u(url, method, params, due, tok, kind) \
+             idempotency_token, next_attempt_at, kind) SELECT w.account_sid, w.sid, w.url, \
+             w.method, w.params, w.due, w.tok, w.due, w.kind FROM unnest($33::text[], $34::text[], \
+             $35::text[], $36::text[], $37::text[], $38::bigint[], $39::text[], $40::text[]) AS \
+             w(sid, account_sid, url, method, params, due, tok, kind) JOIN ok ON ok.sid = w.sid \
              ON CONFLICT (idempotency_token) DO NOTHING) \
-             SELECT seq FROM m",
+             SELECT sid, seq FROM m",
         )
         .await
         .map_err(pg_error)?;
-    let row = c
-        .query_one(
+    let rows = c
+        .query(
             &st,
             &[
-                &m.sid,
-                &m.account_sid,
-                &m.direction,
-                &m.from,
-                &m.to,
-                &m.messaging_service_sid,
-                &m.body,
-                &m.num_segments,
-                &m.num_media,
+                &sid,
+                &account,
+                &direction,
+                &from,
+                &to,
+                &service,
+                &body,
+                &segments,
+                &num_media,
                 &media,
-                &m.status_callback,
-                &m.api_version,
-                &m.date_created,
-                &m.send_at,
-                &m.sending_at,
-                &m.sent_at,
-                &m.final_at,
-                &m.final_status,
-                &m.error_code,
-                &m.scheduled,
-                &m.price,
-                &m.price_unit,
+                &status_callback,
+                &api_version,
+                &created,
+                &send_at,
+                &sending_at,
+                &sent_at,
+                &final_at,
+                &final_status,
+                &error_code,
+                &scheduled,
+                &price,
+                &price_unit,
                 &category,
                 &amount,
                 &charged_at,
-                &urls,
-                &methods,
-                &params,
-                &dues,
-                &tokens,
-                &kinds,
-                &usage_day,
-                &usage_shard,
-                &usage_units,
-                &usage_nanos,
+                &day,
+                &shard,
+                &units,
+                &nanos,
+                &capability,
+                &prepaid_tree,
+                &tree,
+                &w_sid,
+                &w_account,
+                &w_url,
+                &w_method,
+                &w_params,
+                &w_due,
+                &w_token,
+                &w_kind,
             ],
         )
         .await
         .map_err(pg_error)?;
+    let stored: std::collections::HashMap<&str, i64> = rows
+        .iter()
+        .map(|r| (r.get::<_, &str>(0), r.get(1)))
+        .collect();
+    Ok(sid.iter().map(|s| stored.get(s).copied()).collect())
+}
+
+/// One message, checked already by the caller.
+async fn insert(c: &impl GenericClient, new: &NewMessage) -> Result<MessageRecord> {
+    let seq = insert_many(c, &[(new, &Guard::default())])
+        .await?
+        .pop()
+        .flatten()
+        .ok_or_else(|| StoreError::Other("an unguarded message was not stored".into()))?;
     Ok(MessageRecord {
-        seq: row.get(0),
-        ..m.clone()
+        seq,
+        ..new.record.clone()
     })
 }
 
@@ -272,13 +398,65 @@ pub(crate) async fn create(tx: &impl GenericClient, new: &NewMessage) -> Result<
     insert(tx, new).await
 }
 
+impl PostgresStore {
+    /// The usual outbound message, stored by the batcher: its account's status and geo
+    /// permissions checked here against the cache of accounts, its sending number and the
+    /// tree's prepaid flag by the batch's statement. Anything else (the magic test number,
+    /// an account the checks refuse, a failed guard) is handed back for the checked way,
+    /// which gives the precise refusal.
+    async fn batched(
+        &self,
+        new: NewMessage,
+    ) -> Result<std::result::Result<MessageRecord, NewMessage>> {
+        let m = &new.record;
+        let Some(capability) = new
+            .require_from_capability
+            .filter(|_| m.from != rules::MAGIC_VALID_FROM)
+        else {
+            return Ok(Err(new));
+        };
+        let Some(account) = self.account(&m.account_sid).await? else {
+            return Ok(Err(new));
+        };
+        let capable = NumberCapabilities {
+            voice: true,
+            sms: true,
+            mms: true,
+            fax: true,
+        };
+        let allowed = rules::check_outbound(
+            &account,
+            &m.from,
+            Some(&capable),
+            Some(capability),
+            new.require_geo_country.as_deref(),
+            Traffic::Sms,
+        );
+        if allowed.is_err() {
+            return Ok(Err(new));
+        }
+        let tree = account.owner_sid.unwrap_or(account.sid);
+        let guard = Guard {
+            capability: Some(capability),
+            prepaid_tree: new.charge.is_some().then(|| tree.clone()),
+            tree: Some(tree),
+        };
+        self.messages.insert(new, guard).await
+    }
+}
+
 #[async_trait]
 impl MessageStore for PostgresStore {
     async fn create_message(&self, new: NewMessage) -> Result<MessageRecord> {
-        // Two round trips: the checks' inputs in one read, then one atomic insert (see
-        // `owned_number` on why traffic takes no row locks). A prepaid tree's message checks
-        // its balance and is stored in one transaction, its credit row locked, so that
-        // concurrent charges cannot overdraw it.
+        let new = match self.batched(new).await? {
+            Ok(stored) => return Ok(stored),
+            Err(new) => new,
+        };
+        // The checked way, for what the batch's guards do not decide. Two round trips: the
+        // checks' inputs in one read, then one atomic insert (see `owned_number` on why
+        // traffic takes no row locks). A prepaid tree's message checks its balance and is
+        // stored in one transaction, its credit row locked, so that concurrent charges
+        // cannot overdraw it.
         let mut c = self.pool.get().await.map_err(pool_error)?;
         let (account, prepaid) = checked(&c, &new).await?;
         if !prepaid {

@@ -2498,6 +2498,114 @@ pub async fn other_instances_see_account_and_key_changes(a: &dyn Store, b: &dyn 
     );
 }
 
+/// Messages created at one moment (a store may store them together): each is checked on its
+/// own, stored once with its charge, rollup and callback, and a refused one leaves nothing.
+pub async fn concurrent_messages_are_each_checked_and_stored_once(store: &dyn Store) {
+    let main = store.create_main_account(main_account(0)).await.unwrap();
+    let s = store
+        .create_subaccount(sub(&main.sid, "s", 0))
+        .await
+        .unwrap();
+    let off = store
+        .create_subaccount(sub(&main.sid, "off", 0))
+        .await
+        .unwrap();
+    for (account, number) in [(&s.sid, "+14155550170"), (&off.sid, "+14155550171")] {
+        store
+            .purchase_number(new_number(account, number, "none", "US", 0))
+            .await
+            .unwrap();
+    }
+    store
+        .update_account(&off.sid, set_status(AccountStatus::Suspended, 1))
+        .await
+        .unwrap();
+    // Five kinds, twelve of each, interleaved.
+    let mut news = Vec::new();
+    for i in 0..60 {
+        let kind = i % 5;
+        let (account, from) = match kind {
+            1 => (&s.sid, "+14155550199"),   // not its number
+            4 => (&off.sid, "+14155550171"), // suspended
+            _ => (&s.sid, "+14155550170"),
+        };
+        let mut new = outbound(message(account, from, "+16518675310", 10 + i));
+        match kind {
+            2 => new.require_from_capability = Some("mms"), // the number has no MMS
+            3 => {
+                new.record.to = "+442079460123".into();
+                new.require_geo_country = Some("GB".into());
+            }
+            _ => {}
+        }
+        new.webhooks = vec![webhook(account, &new.record.sid, 10 + i, 1)];
+        news.push(new);
+    }
+    let sids: Vec<(i64, String)> = news
+        .iter()
+        .zip(0..)
+        .map(|(n, i)| (i % 5, n.record.sid.clone()))
+        .collect();
+    // And the first one twice: the same SID is stored once, the other refused, and the rest
+    // of whatever was stored with it is not affected.
+    news.push(news[0].clone());
+    let mut results =
+        futures_util::future::join_all(news.into_iter().map(|n| store.create_message(n))).await;
+    let twice = results.pop().unwrap();
+    match (&results[0], &twice) {
+        (Ok(_), Err(StoreError::Conflict(_))) | (Err(StoreError::Conflict(_)), Ok(_)) => {}
+        other => panic!("the same message twice: {other:?}"),
+    }
+    if results[0].is_err() {
+        results[0] = twice;
+    }
+    for ((kind, sid), result) in sids.iter().zip(results) {
+        match kind {
+            0 => assert_eq!(&result.unwrap().sid, sid),
+            1 | 2 => assert_eq!(rule_of(result), RuleViolation::FromNotOwned),
+            3 => assert_eq!(rule_of(result), RuleViolation::GeoNotPermitted),
+            _ => assert_eq!(rule_of(result), RuleViolation::AccountNotActive),
+        }
+    }
+    for (kind, sid) in &sids {
+        let account = if *kind == 4 { &off.sid } else { &s.sid };
+        let stored = store.message(account, sid).await.unwrap();
+        let callbacks = store.webhooks_of(sid).await.unwrap();
+        assert_eq!(stored.is_some(), *kind == 0, "message of kind {kind}");
+        assert_eq!(
+            callbacks.len(),
+            usize::from(*kind == 0),
+            "callbacks of kind {kind}"
+        );
+    }
+    let page = store
+        .list_messages(
+            &s.sid,
+            &MessageListQuery::default(),
+            PageRequest::first(100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 12);
+    // (Beside each number's first month.)
+    let sms = |charges: Vec<ChargeRecord>| {
+        charges
+            .into_iter()
+            .filter(|c| c.category == "sms-outbound")
+            .count()
+    };
+    assert_eq!(sms(store.charges(&s.sid).await.unwrap()), 12);
+    assert_eq!(sms(store.charges(&off.sid).await.unwrap()), 0);
+    let usage = store
+        .usage_by_day(&UsageScope::Tree(main.sid.clone()), -1, 20)
+        .await
+        .unwrap();
+    let usage = usage.iter().filter(|u| u.category == "sms-outbound");
+    let count: i64 = usage.clone().map(|u| u.count).sum();
+    let nanos: i64 = usage.map(|u| u.price_nanos).sum();
+    assert_eq!((count, nanos), (12, 12 * 7_900_000));
+}
+
 pub async fn workspaces_belong_to_one_account(store: &dyn Store) {
     let main = store.create_main_account(main_account(0)).await.unwrap();
     let s = store
@@ -2585,6 +2693,7 @@ macro_rules! store_suite {
             closing_releases_numbers_and_purge_deletes_everything,
             numbers_are_charged_monthly_once,
             messages_are_checked_stored_and_charged,
+            concurrent_messages_are_each_checked_and_stored_once,
             calls_progress_end_and_are_charged_once,
             inbound_traffic_goes_to_active_owners,
             keys_are_scoped_renamed_and_deleted,
