@@ -26,8 +26,26 @@ use crate::routes;
 #[derive(Debug, Clone, Copy)]
 pub struct Tls;
 
+/// What every handler reaches. Extractors clone it several times a request, so it is one
+/// `Arc` (one atomic count moved per clone, not one per service).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     /// The admin API exists only when this is set.
@@ -117,14 +135,14 @@ pub async fn start(
         config.carrier.clone(),
     ));
     let jobs_task = jobs.clone().spawn_loop(rx.clone());
-    let state = AppState {
+    let state = AppState::new(Services {
         store,
         clock,
         admin_token: config.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
         jobs: jobs.clone(),
         inventory: config.inventory,
         carrier: config.carrier,
-    };
+    });
     let mut stop = rx;
     let config_tls = config.tls.is_some();
     let (addr, server) = match config.tls {

@@ -217,7 +217,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = self.body();
         let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut resp = (status, axum::Json(body)).into_response();
+        let mut resp = (status, crate::json::Json(body)).into_response();
         if matches!(self, ApiError::Authenticate) {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod filters;
 pub mod jobs;
+pub mod json;
 pub mod operator;
 pub mod paging;
 pub mod params;

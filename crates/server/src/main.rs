@@ -350,6 +350,7 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
             let a = operator::create_main(&*store, now, new)
                 .await
                 .map_err(api)?;
+            propagated().await;
             print_json(&OperatorAccount::from(&a))
         }
         AccountsCommand::List { db } => {
@@ -424,9 +425,17 @@ async fn accounts(cmd: AccountsCommand) -> anyhow::Result<()> {
             let a = operator::update_main(&*store, &sid, now, update)
                 .await
                 .map_err(api)?;
+            propagated().await;
             print_json(&OperatorAccount::from(&a))
         }
     }
+}
+
+/// After the CLI changed accounts or keys: servers running on the same database cache
+/// them, and hear of another process's change within moments; the command returns once
+/// they have, so that a script's next request sees it.
+async fn propagated() {
+    tokio::time::sleep(switchboard_store::auth_cache::PROPAGATION).await;
 }
 
 #[tokio::main]
@@ -466,6 +475,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
             .map_err(api)?;
+            propagated().await;
             println!("{}", serde_json::to_string_pretty(&key)?);
             Ok(())
         }

@@ -1,8 +1,8 @@
 //! The Account resource: `/2010-04-01/Accounts.json` and `/2010-04-01/Accounts/{Sid}.json`.
 
+use crate::json::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use switchboard_store::{
     AccountListQuery, AccountRecord, AccountStatus, AccountUpdate, NewSubaccount, RuleViolation,
 };

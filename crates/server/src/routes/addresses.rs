@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use regex::Regex;
 use switchboard_store::{AddressFields, AddressListQuery, AddressRecord};
 use switchboard_wire::address::{Address, DependentPhoneNumber};

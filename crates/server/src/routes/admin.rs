@@ -1,11 +1,11 @@
 //! The admin API under `/admin/v1/`: the operator plane over HTTP, behind a bearer token
 //! (`SWITCHBOARD_ADMIN_TOKEN`). Not a Twilio API; errors still use Twilio's body.
 
+use crate::json::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::Json;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
 use switchboard_wire::date::rfc2822;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::json::Json;
 use axum::extract::{Path, State};
-use axum::Json;
 use switchboard_numbering::areas::CountryPlan;
 use switchboard_numbering::{ContainsPattern, Near, NumberType, SearchQuery};
 use switchboard_store::PageSlice;

@@ -1,6 +1,6 @@
 //! `GET /healthz`: 200 once the store is open and migrated (the listener binds only then).
 
-use axum::Json;
+use crate::json::Json;
 use serde_json::{json, Value};
 
 /// GET /healthz

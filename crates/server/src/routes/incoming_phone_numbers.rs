@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use switchboard_numbering::{parse_e164, AvailableNumber, NumberType};
 use switchboard_store::{
     NewPhoneNumber, NumberCapabilities, NumberConfig, NumberListQuery, NumberPatch,

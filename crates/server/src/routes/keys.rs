@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use switchboard_store::{KeyKind, KeyRecord, Store};
 use switchboard_wire::date::rfc2822;
 use switchboard_wire::key::{Key, NewKey};

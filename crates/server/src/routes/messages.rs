@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use rust_decimal::Decimal;
 use switchboard_carrier::{price_string, segment_count, MessageOutcome};
 use switchboard_numbering::{parse_e164, ParsedNumber};

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
-use axum::Json;
 use switchboard_store::{NotificationListQuery, NotificationRecord};
 use switchboard_wire::date::rfc2822;
 use switchboard_wire::notification::Notification;

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use switchboard_store::{RecordingListQuery, RecordingRecord};
 use switchboard_wire::date::rfc2822;
 use switchboard_wire::page::Page;

@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use axum::Json;
 use serde_json::{json, Value};
 use switchboard_store::{PageSlice, WorkspaceRecord, WorkspaceUpdate};
 use switchboard_wire::date::iso8601;

@@ -7,8 +7,8 @@
 //! the ones Switchboard records (`usage::CATEGORIES`); `Category` picks one (another name
 //! gives an empty list).
 
+use crate::json::Json;
 use axum::extract::State;
-use axum::Json;
 use chrono::{Datelike, Months, NaiveDate};
 use switchboard_store::usage::{self, UsageDay, UsageScope, CATEGORIES};
 use switchboard_store::{AccountRecord, PageSlice};

@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use rust_decimal::Decimal;
 use switchboard_store::usage::{self, UsageScope};
 use switchboard_store::{

@@ -74,20 +74,20 @@ crate::both_stores!(
 #[tokio::test]
 async fn panics_become_a_generic_500() {
     use std::sync::Arc;
-    use switchboard::app::{with_layers, AppState};
+    use switchboard::app::{with_layers, AppState, Services};
     use switchboard::clock::ManualClock;
     use switchboard::jobs::Jobs;
 
     let (store, _dir) = open_store(Kind::Sqlite).await.unwrap();
     let clock = Arc::new(ManualClock::starting_at(START_MS));
-    let state = AppState {
+    let state = AppState::new(Services {
         jobs: Arc::new(Jobs::new(store.clone(), clock.clone(), Default::default())),
         store,
         clock,
         admin_token: None,
         inventory: inventory(),
         carrier: Default::default(),
-    };
+    });
     let app = axum::Router::new().route(
         "/boom",
         axum::routing::get(|| async { panic!("secret internal detail") as &str }),
