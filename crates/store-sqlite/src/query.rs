@@ -98,12 +98,22 @@ pub fn keyset_page<T>(
         },
         req.fetch_limit()
     );
-    let rows = conn
+    // The extra row only says that more follow: it is not read into a `T`.
+    let size = req.size as usize;
+    let mut map = map;
+    let (rows, more) = conn
         .prepare_cached(&sql)
         .and_then(|mut st| {
-            st.query_map(rusqlite::params_from_iter(filter.args), map)?
-                .collect::<rusqlite::Result<Vec<_>>>()
+            let mut found = st.query(rusqlite::params_from_iter(filter.args))?;
+            let mut rows = Vec::with_capacity(size.min(64));
+            while let Some(r) = found.next()? {
+                if rows.len() == size {
+                    return Ok((rows, true));
+                }
+                rows.push(map(r)?);
+            }
+            Ok((rows, false))
         })
         .map_err(sql_error)?;
-    Ok(PageSlice::from_rows(rows, req, key_of))
+    Ok(PageSlice::from_page(rows, more, req, key_of))
 }

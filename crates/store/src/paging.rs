@@ -45,6 +45,17 @@ impl<T> PageSlice<T> {
     pub fn from_rows(mut rows: Vec<T>, req: PageRequest, key: impl Fn(&T) -> i64) -> Self {
         let more = rows.len() > req.size as usize;
         rows.truncate(req.size as usize);
+        Self::from_page(rows, more, req, key)
+    }
+
+    /// As [`PageSlice::from_rows`], from at most a page of rows and whether more were found
+    /// (a store that saw the extra row need not have read it into a `T`).
+    pub fn from_page(
+        mut rows: Vec<T>,
+        more: bool,
+        req: PageRequest,
+        key: impl Fn(&T) -> i64,
+    ) -> Self {
         if req.descending() {
             rows.reverse();
         }
