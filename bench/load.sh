@@ -6,6 +6,7 @@
 #
 #   bench/load.sh                     # both stores, 10 s per endpoint, 64 connections
 #   DURATION=30s CONNECTIONS=128 STORES=sqlite bench/load.sh
+#   PAUSE=0 bench/load.sh             # no rest between endpoints (default 5 s)
 #
 # Needs wrk (Debian: apt-get install wrk) and, for Postgres, the server binaries (as for
 # scripts/test) or SWITCHBOARD_TEST_POSTGRES_URL.
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+PAUSE=${PAUSE:-5}
 STORES=${STORES:-"sqlite postgres"}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
 
@@ -58,6 +60,9 @@ stop_server() {
 run() { # $1 = label, rest = wrk arguments
   local label=$1; shift
   local out
+  # Each endpoint starts from a rested machine: right after ten seconds of the heavier pages,
+  # the next run here measured 15-20% lower, and the same again after a pause.
+  sleep "$PAUSE"
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
