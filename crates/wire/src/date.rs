@@ -13,28 +13,38 @@ pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
 }
 
 /// `Thu, 30 Jul 2015 20:00:00 +0000`: twilio-python parses this shape and nothing else.
-/// Written field by field: every resource carries two to four of these, and interpreting a
-/// format string each time showed in profiles of fetches.
+/// Written digit by digit: every resource carries two to four of these (a page of 50 calls,
+/// two hundred), and `write!` with padded fields showed in profiles of lists.
 pub fn rfc2822(ms: Millis) -> String {
     use chrono::{Datelike, Timelike};
-    use std::fmt::Write;
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
+    fn digits(s: &mut String, n: u32, width: u32) {
+        for p in (0..width).rev() {
+            s.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+        }
+    }
     let t = to_datetime(ms);
     let mut s = String::with_capacity(31);
-    let _ = write!(
-        s,
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
-        DAYS[t.weekday().num_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month0() as usize],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    s.push_str(DAYS[t.weekday().num_days_from_monday() as usize]);
+    s.push_str(", ");
+    digits(&mut s, t.day(), 2);
+    s.push(' ');
+    s.push_str(MONTHS[t.month0() as usize]);
+    s.push(' ');
+    match u32::try_from(t.year()) {
+        Ok(y) if y <= 9999 => digits(&mut s, y, 4),
+        _ => s.push_str(&t.year().to_string()),
+    }
+    s.push(' ');
+    digits(&mut s, t.hour(), 2);
+    s.push(':');
+    digits(&mut s, t.minute(), 2);
+    s.push(':');
+    digits(&mut s, t.second(), 2);
+    s.push_str(" +0000");
     s
 }
 
