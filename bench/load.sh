@@ -6,7 +6,7 @@
 #
 #   bench/load.sh                     # both stores, 10 s per endpoint, 64 connections
 #   DURATION=30s CONNECTIONS=128 STORES=sqlite bench/load.sh
-#   PAUSE=0 bench/load.sh             # no rest between endpoints (default 5 s)
+#   PAUSE=0 WARMUP=0 bench/load.sh    # no rest (default 5 s) nor warm-up run (3 s) per endpoint
 #
 # Needs wrk (Debian: apt-get install wrk) and, for Postgres, the server binaries (as for
 # scripts/test) or SWITCHBOARD_TEST_POSTGRES_URL.
@@ -17,6 +17,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PAUSE=${PAUSE:-5}
+WARMUP=${WARMUP:-3s}
 STORES=${STORES:-"sqlite postgres"}
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
 
@@ -63,6 +64,9 @@ run() { # $1 = label, rest = wrk arguments
   # Each endpoint starts from a rested machine: right after ten seconds of the heavier pages,
   # the next run here measured 15-20% lower, and the same again after a pause.
   sleep "$PAUSE"
+  # And from a warm server: the first seconds of a fresh database (Postgres creating WAL
+  # segments and extending new tables, caches filling) are not the steady state measured.
+  [ "$WARMUP" = 0 ] || wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" >/dev/null
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -72,7 +76,7 @@ run() { # $1 = label, rest = wrk arguments
   printf '| %-8s | %-22s | %10s | %8s | %8s | %s\n' "$STORE" "$label" "$rps" "$p50" "$p99" "${errors:+non-2xx: $errors}"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t$THREADS -c$CONNECTIONS -d$DURATION, each after a ${PAUSE}s rest and a ${WARMUP} warm-up"
 printf '| %-8s | %-22s | %10s | %8s | %8s |\n' store endpoint "requests/s" p50 p99
 printf '|----------|------------------------|------------|----------|----------|\n'
 for STORE in $STORES; do
