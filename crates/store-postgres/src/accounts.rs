@@ -140,7 +140,7 @@ impl AccountStore for PostgresStore {
     }
 
     async fn create_main_account(&self, new: NewMainAccount) -> Result<AccountRecord> {
-        let result: Result<AccountRecord> = async {
+        self.changing_auth(async {
             let c = self.pool.get().await.map_err(pool_error)?;
             let sid = new
                 .sid
@@ -163,13 +163,12 @@ impl AccountStore for PostgresStore {
             )
             .await?;
             load_required(&c, &sid, "").await
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn create_subaccount(&self, new: NewSubaccount) -> Result<AccountRecord> {
-        let result: Result<AccountRecord> = async {
+        self.changing_auth(async {
             let mut c = self.pool.get().await.map_err(pool_error)?;
             let tx = c.transaction().await.map_err(pg_error)?;
             // Locking the owner serialises concurrent creates in one tree, so the count holds.
@@ -228,13 +227,12 @@ impl AccountStore for PostgresStore {
             };
             tx.commit().await.map_err(pg_error)?;
             Ok(created)
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn update_account(&self, sid: &str, update: AccountUpdate) -> Result<AccountRecord> {
-        let result: Result<AccountRecord> = async {
+        self.changing_auth(async {
             let mut c = self.pool.get().await.map_err(pool_error)?;
             let tx = c.transaction().await.map_err(pg_error)?;
             // Parent before child: the operator suspending the parent locks it too.
@@ -277,9 +275,8 @@ impl AccountStore for PostgresStore {
             let updated = load_required(&tx, sid, "").await?;
             tx.commit().await.map_err(pg_error)?;
             Ok(updated)
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn operator_update_account(
@@ -287,7 +284,7 @@ impl AccountStore for PostgresStore {
         sid: &str,
         update: OperatorUpdate,
     ) -> Result<AccountRecord> {
-        let result: Result<AccountRecord> = async {
+        self.changing_auth(async {
             let mut c = self.pool.get().await.map_err(pool_error)?;
             let tx = c.transaction().await.map_err(pg_error)?;
             let target = load_required(&tx, sid, "FOR UPDATE OF a").await?;
@@ -316,9 +313,8 @@ impl AccountStore for PostgresStore {
             let updated = load_required(&tx, sid, "").await?;
             tx.commit().await.map_err(pg_error)?;
             Ok(updated)
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn list_accounts(
@@ -369,7 +365,7 @@ impl AccountStore for PostgresStore {
     }
 
     async fn purge_closed_subaccounts(&self, now: i64, retention_ms: i64) -> Result<u64> {
-        let result: Result<u64> = async {
+        self.changing_auth(async {
             let mut c = self.pool.get().await.map_err(pool_error)?;
             let tx = c.transaction().await.map_err(pg_error)?;
             let doomed: Vec<String> = crate::query::rows(
@@ -406,8 +402,7 @@ impl AccountStore for PostgresStore {
             }
             tx.commit().await.map_err(pg_error)?;
             Ok(doomed.len() as u64)
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 }

@@ -35,7 +35,7 @@ fn kinds(signing: bool) -> &'static str {
 #[async_trait]
 impl KeyStore for PostgresStore {
     async fn create_key(&self, k: KeyRecord) -> Result<KeyRecord> {
-        let result: Result<KeyRecord> = async {
+        self.changing_auth(async {
             let c = self.pool.get().await.map_err(pool_error)?;
             let row = row_opt(
                 &c,
@@ -49,9 +49,8 @@ impl KeyStore for PostgresStore {
                 seq: row.get(0),
                 ..k
             })
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn key(&self, sid: &str) -> Result<Option<KeyRecord>> {
@@ -99,7 +98,7 @@ impl KeyStore for PostgresStore {
         friendly_name: String,
         now: i64,
     ) -> Result<KeyRecord> {
-        let result: Result<KeyRecord> = async {
+        self.changing_auth(async {
             let c = self.pool.get().await.map_err(pool_error)?;
             let sql = format!(
                 "UPDATE api_keys SET friendly_name = $3, date_updated = $4 \
@@ -113,13 +112,12 @@ impl KeyStore for PostgresStore {
                 .map(record)
                 .transpose()?
                 .ok_or(StoreError::NotFound)
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 
     async fn delete_key(&self, account_sid: &str, sid: &str, signing: bool) -> Result<()> {
-        let result: Result<()> = async {
+        self.changing_auth(async {
             let c = self.pool.get().await.map_err(pool_error)?;
             let sql = format!(
                 "DELETE FROM api_keys WHERE sid = $1 AND account_sid = $2 AND {}",
@@ -129,8 +127,7 @@ impl KeyStore for PostgresStore {
                 return Err(StoreError::NotFound);
             }
             Ok(())
-        }
-        .await;
-        self.auth_changed(result)
+        })
+        .await
     }
 }

@@ -141,9 +141,14 @@ impl PostgresStore {
         })
     }
 
-    /// After a write that may have changed accounts or keys: this instance sees it at once
-    /// (others when its notification arrives).
-    pub(crate) fn auth_changed<T>(&self, result: Result<T>) -> Result<T> {
+    /// Run a write that may change accounts or keys, then drop the cache of them: this
+    /// instance sees the change at once (others when its notification arrives). Whether it
+    /// committed or not: dropping too much costs only reads.
+    pub(crate) async fn changing_auth<T>(
+        &self,
+        write: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let result = write.await;
         self.auth.invalidate();
         result
     }
