@@ -141,6 +141,12 @@ impl PostgresStore {
         })
     }
 
+    /// Whether accounts and keys are being cached: the listener for their changes is
+    /// connected.
+    pub fn caches_accounts(&self) -> bool {
+        self.auth.is_live()
+    }
+
     /// Run a write that may change accounts or keys, then drop the cache of them: this
     /// instance sees the change at once (others when its notification arrives). Whether it
     /// committed or not: dropping too much costs only reads.
