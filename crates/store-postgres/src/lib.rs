@@ -1,6 +1,8 @@
 //! The Postgres store. Every write is one transaction; rows that a rule reads are locked
 //! (`FOR UPDATE`/`FOR SHARE`) first, always parent before child, so concurrent requests on
-//! any number of server instances serialise where they must and nowhere else.
+//! any number of server instances serialise where they must and nowhere else. Traffic is
+//! the exception that reads without locking (see `messages::owned_number`): outbound
+//! messages are stored many to a statement (`batch.rs`), their checks made in it.
 
 mod accounts;
 mod addresses;
