@@ -28,7 +28,7 @@ use crate::{AccountRecord, KeyRecord, Result};
 /// (SQLite polls every 100 ms; Postgres notifies at commit): a writer that is not a
 /// server, such as the CLI, waits this long before it says it is done, so that what runs
 /// after it sees the change everywhere.
-pub const PROPAGATION: std::time::Duration = std::time::Duration::from_millis(250);
+pub const PROPAGATION: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Entries kept before the cache starts over: bounds memory whatever the SIDs asked for.
 const MAX_ENTRIES: usize = 100_000;
