@@ -11,7 +11,7 @@ use crate::json::Json;
 use axum::extract::State;
 use chrono::{Datelike, Months, NaiveDate};
 use switchboard_store::usage::{self, UsageDay, UsageScope, CATEGORIES};
-use switchboard_store::{AccountRecord, PageSlice};
+use switchboard_store::PageSlice;
 use switchboard_wire::page::{Cursor, Page};
 use switchboard_wire::usage::{Balance, UsageRecord, UsageRecordSubresourceUris};
 
@@ -147,14 +147,6 @@ fn page_of<T>(items: Vec<T>, pp: &PageParams) -> PageSlice<T> {
     PageSlice::from_rows(rows, pp.request(), |(i, _)| *i).map(|(_, t)| t)
 }
 
-async fn account(state: &AppState, scope: &AccountScope) -> ApiResult<AccountRecord> {
-    state
-        .store
-        .account(scope.sid())
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
 /// GET /2010-04-01/Accounts/{AccountSid}/Usage/Records*.json
 pub async fn list(
     state: AppState,
@@ -165,7 +157,8 @@ pub async fn list(
     let pp = PageParams::parse(&params)?;
     let now = state.clock.now_ms();
     let today = usage::day_of(now);
-    let account = account(&state, &scope).await?;
+    // The scope holds the account, read when the request was authorised.
+    let account = &scope.account;
     let created = usage::day_of(account.date_created);
     let (mut from, mut to) = match period {
         Period::Today => (today, today),
@@ -311,12 +304,9 @@ pub async fn balance(
     State(state): State<AppState>,
     scope: AccountScope,
 ) -> ApiResult<Json<Balance>> {
-    let account = account(&state, &scope).await?;
-    let main = account
-        .owner_sid
-        .clone()
-        .unwrap_or_else(|| account.sid.clone());
-    let nanos = state.store.balance_nanos(&main).await?;
+    let account = scope.account;
+    let main = account.owner_sid.as_deref().unwrap_or(&account.sid);
+    let nanos = state.store.balance_nanos(main).await?;
     Ok(Json(Balance {
         account_sid: account.sid,
         balance: balance_string(nanos),
