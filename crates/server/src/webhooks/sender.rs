@@ -158,16 +158,15 @@ impl Sender {
                 body: answer.body,
                 headers: answer.headers,
             }),
-            Err(f) => Fetched::Failed(FetchFailure {
-                code: if f.status.is_some() { 11200 } else { 11205 },
-                text: if f.status.is_some() {
-                    format!("HTTP retrieval failure: {}", f.text)
-                } else {
-                    format!("HTTP connection failure: {}", f.text)
-                },
-                body: f.body,
-                headers: f.headers,
-            }),
+            Err(f) => {
+                let (code, text) = f.error();
+                Fetched::Failed(FetchFailure {
+                    code,
+                    text,
+                    body: f.body,
+                    headers: f.headers,
+                })
+            }
         }
     }
 
@@ -229,16 +228,10 @@ impl Sender {
     }
 }
 
-/// 11205 when the app could not be reached, 11200 when it answered with an error;
-/// a warning (`log` 1): the call or message goes on.
+/// The Notification of a failed status callback ([`Failure::error`]): a warning (`log` 1),
+/// the call or message goes on.
 fn notification(w: &WebhookRecord, f: &Failure, now: i64) -> NotificationRecord {
-    let code = if f.status.is_some() { 11200 } else { 11205 };
-    let what = if code == 11200 {
-        "HTTP retrieval failure"
-    } else {
-        "HTTP connection failure"
-    };
-    let text = format!("{what}: {}", f.text);
+    let (code, text) = f.error();
     super::twiml::notification(&w.webhook, code, 1, &text, Some((&f.body, &f.headers)), now)
 }
 
@@ -268,6 +261,15 @@ struct Failure {
 }
 
 impl Failure {
+    /// Its error code and text: 11200 when the app answered with an error, 11205 when it
+    /// could not be reached (https://www.twilio.com/docs/errors/11200, /11205).
+    fn error(&self) -> (i64, String) {
+        match self.status {
+            Some(_) => (11200, format!("HTTP retrieval failure: {}", self.text)),
+            None => (11205, format!("HTTP connection failure: {}", self.text)),
+        }
+    }
+
     fn local(text: &str) -> Self {
         Failure {
             text: text.to_owned(),
