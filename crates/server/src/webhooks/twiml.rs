@@ -48,6 +48,28 @@ pub struct FetchFailure {
     pub headers: String,
 }
 
+impl FetchFailure {
+    /// A document that was fetched but cannot run: 12100 (or the run's own code), with the
+    /// document as the response body.
+    fn unrunnable(code: i64, text: String, document: &str) -> Self {
+        FetchFailure {
+            code,
+            text,
+            body: document.to_owned(),
+            headers: String::new(),
+        }
+    }
+
+    /// The fetch failed: its Notification (an error, `log` 0) and its outcome.
+    fn record(self, hook: &NewWebhook, fx: &mut TwimlEffects) {
+        let response = Some((self.body.as_str(), self.headers.as_str()));
+        fx.notifications.push(notification(
+            hook, self.code, 0, &self.text, response, fx.now,
+        ));
+        fx.outcome = WebhookOutcome::Failed { error: self.text };
+    }
+}
+
 /// The Notification Twilio logs about a webhook: `log` 0 for an error, 1 for a warning.
 pub fn notification(
     hook: &NewWebhook,
@@ -142,21 +164,19 @@ impl Runner {
     }
 
     /// The document's text, or the failure that stands for it.
-    fn document(
-        fetched: &Fetched,
-        inline: Option<&str>,
-    ) -> Result<String, (i64, String, String, String)> {
+    fn document(fetched: &Fetched, inline: Option<&str>) -> Result<String, FetchFailure> {
         match fetched {
             Fetched::Document(text) => Ok(text.clone()),
             Fetched::Inline => inline.map(str::to_owned).ok_or_else(|| {
-                (
-                    12100,
-                    "Document parse failure: the call has no Twiml".into(),
-                    String::new(),
-                    String::new(),
-                )
+                let text = "Document parse failure: the call has no Twiml".into();
+                FetchFailure::unrunnable(12100, text, "")
             }),
-            Fetched::Failed(f) => Err((f.code, f.text.clone(), f.body.clone(), f.headers.clone())),
+            Fetched::Failed(f) => Err(FetchFailure {
+                code: f.code,
+                text: f.text.clone(),
+                body: f.body.clone(),
+                headers: f.headers.clone(),
+            }),
         }
     }
 
@@ -249,7 +269,7 @@ impl Runner {
         };
         let run = Self::document(fetched, k.config.twiml.as_deref()).and_then(|text| {
             run_voice(&text, &ctx)
-                .map_err(|e| (i64::from(e.code), e.text, text.clone(), String::new()))
+                .map_err(|e| FetchFailure::unrunnable(i64::from(e.code), e.text, &text))
         });
         let now = fx.now;
         match run {
@@ -432,21 +452,14 @@ impl Runner {
                 .iter()
                 .find(|w| w.code == switchboard_twiml::DOCUMENT_PARSE_FAILURE)
             {
-                Some(w) => Err((12100, w.text.clone(), text.clone(), String::new())),
+                Some(w) => Err(FetchFailure::unrunnable(12100, w.text.clone(), &text)),
                 None => Ok(run),
             }
         });
         match run {
-            Err((code, text, body, headers)) => {
-                fx.notifications.push(notification(
-                    hook,
-                    code,
-                    0,
-                    &text,
-                    Some((&body, &headers)),
-                    now,
-                ));
-                fx.outcome = WebhookOutcome::Failed { error: text };
+            Err(failure) => {
+                let code = failure.code;
+                failure.record(hook, &mut fx);
                 if hook.idempotency_token.ends_with("-fallback") {
                     return Ok(fx);
                 }
@@ -522,19 +535,12 @@ fn failed(
     next: &mut CallRecord,
     hook: &NewWebhook,
     answered: bool,
-    (code, text, body, headers): (i64, String, String, String),
+    failure: FetchFailure,
     fx: &mut TwimlEffects,
 ) {
     let t0 = hook.due_at;
-    fx.notifications.push(notification(
-        hook,
-        code,
-        0,
-        &text,
-        Some((&body, &headers)),
-        fx.now,
-    ));
-    fx.outcome = WebhookOutcome::Failed { error: text };
+    let code = failure.code;
+    failure.record(hook, fx);
     let fallback = k
         .config
         .fallback_url
