@@ -1,9 +1,8 @@
 //! Background work that becomes due with time: charges of ended calls, numbers' monthly
 //! charges, deleting closed subaccounts 30 days after closure, firing usage triggers, and
-//! sending due webhooks. A
-//! loop runs it every second on the server's clock (webhooks every 100 ms, so callbacks
-//! follow their events closely); the admin clock advance runs it before answering, so
-//! manual-clock users see its effect at once.
+//! sending due webhooks. A loop runs it every second on the server's clock (webhooks every
+//! 100 ms, so callbacks follow their events closely); the admin clock advance runs it before
+//! answering, so manual-clock users see its effect at once.
 //!
 //! Every step is idempotent and keyed on stored times, so several instances on one Postgres
 //! database may all run it.
